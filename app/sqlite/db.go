@@ -1,0 +1,223 @@
+// Package sqlite is depot's store: connections, migrations, the ledger
+// writer and the queries. All SQL lives here.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+
+	"depot/app"
+)
+
+// driverName is mattn/go-sqlite3 with a connect hook for the pragmas the DSN
+// cannot set. Every pooled connection passes through it.
+const driverName = "depot-sqlite3"
+
+func init() {
+	sql.Register(driverName, &sqlite3.SQLiteDriver{
+		ConnectHook: func(c *sqlite3.SQLiteConn) error {
+			// Checkpoints never run inside a commit: the writer's group
+			// commit would stall behind them. The background checkpointer
+			// (or Litestream) does them instead.
+			_, err := c.Exec("PRAGMA wal_autocheckpoint = 0", nil)
+			return err
+		},
+	})
+}
+
+// dsn builds the connection string. The pragmas are in the DSN so that every
+// connection of a pool has them; _sync=FULL because mattn's default NORMAL can
+// lose acknowledged commits on power loss.
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_sync", "FULL")
+	q.Set("_fk", "1")
+	q.Set("_busy_timeout", "10000")
+	q.Set("_txlock", "immediate")
+	q.Set("_cache_size", "-8000") // 8 MB per connection
+	if readOnly {
+		q.Set("_query_only", "1")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Options tune a DB. The zero value is right for production.
+type Options struct {
+	// MaxBatch caps how many commands one group commit takes; 1 turns group
+	// commit off (one transaction per command, the bench baseline).
+	MaxBatch int
+	// ReadConns is the size of the read pool (default 4).
+	ReadConns int
+	// NoCheckpoint leaves WAL checkpoints to someone else (Litestream).
+	NoCheckpoint bool
+	// Now is the clock; time.Now by default.
+	Now func() time.Time
+	// Logger receives operational messages; slog.Default() by default.
+	Logger *slog.Logger
+}
+
+// DB is an open depot database: a read pool and the single writer.
+type DB struct {
+	Path   string
+	read   *sql.DB
+	write  *sql.DB
+	w      *Writer
+	now    func() time.Time
+	log    *slog.Logger
+	cancel context.CancelFunc
+	done   sync.WaitGroup
+
+	// Ids of the virtual locations, fixed by the schema's seed rows.
+	virtual map[string]int64
+}
+
+// Open opens (creating if needed) the database at path, brings its schema to
+// the current version and starts the writer.
+func Open(ctx context.Context, path string, opt Options) (*DB, error) {
+	if path == "" {
+		return nil, app.Errorf(app.EINVALID, "no database path given")
+	}
+	if opt.MaxBatch <= 0 {
+		opt.MaxBatch = 256
+	}
+	if opt.ReadConns <= 0 {
+		opt.ReadConns = 4
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.Default()
+	}
+	db := &DB{Path: path, now: opt.Now, log: opt.Logger}
+	var err error
+	if db.write, err = sql.Open(driverName, dsn(path, false)); err != nil {
+		return nil, err
+	}
+	db.write.SetMaxOpenConns(1)
+	db.write.SetMaxIdleConns(1)
+	db.write.SetConnMaxLifetime(0)
+	db.write.SetConnMaxIdleTime(0)
+	if err := migrate(ctx, db.write); err != nil {
+		db.write.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if db.read, err = sql.Open(driverName, dsn(path, true)); err != nil {
+		db.write.Close()
+		return nil, err
+	}
+	db.read.SetMaxOpenConns(opt.ReadConns)
+	db.read.SetMaxIdleConns(opt.ReadConns)
+	if err := db.loadVirtual(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if db.w, err = newWriter(ctx, conn, opt.MaxBatch, opt.Now, opt.Logger); err != nil {
+		conn.Close()
+		db.Close()
+		return nil, err
+	}
+	bg, cancel := context.WithCancel(context.Background())
+	db.cancel = cancel
+	if !opt.NoCheckpoint {
+		db.done.Add(1)
+		go func() { defer db.done.Done(); db.checkpointLoop(bg) }()
+	}
+	return db, nil
+}
+
+// Close stops the writer after the commands already queued and closes the
+// database. A final checkpoint folds the WAL back into the file.
+func (db *DB) Close() error {
+	if db.cancel != nil {
+		db.cancel()
+	}
+	db.done.Wait()
+	if db.w != nil {
+		db.w.Close()
+	}
+	var errs []error
+	if db.read != nil {
+		errs = append(errs, db.read.Close())
+	}
+	if db.write != nil {
+		if db.w != nil {
+			_, err := db.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+			errs = append(errs, err)
+		}
+		errs = append(errs, db.write.Close())
+	}
+	return errors.Join(errs...)
+}
+
+func (db *DB) loadVirtual(ctx context.Context) error {
+	rows, err := db.read.QueryContext(ctx, `SELECT code, id FROM locations WHERE kind = 'virtual'`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	db.virtual = map[string]int64{}
+	for rows.Next() {
+		var code string
+		var id int64
+		if err := rows.Scan(&code, &id); err != nil {
+			return err
+		}
+		db.virtual[code] = id
+	}
+	return rows.Err()
+}
+
+// checkpointLoop copies the WAL back into the database file in the
+// background. PASSIVE never waits for the writer or readers; SQLite restarts
+// the WAL from its start once a checkpoint has caught up.
+func (db *DB) checkpointLoop(ctx context.Context) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		fi, err := os.Stat(db.Path + "-wal")
+		if err != nil || fi.Size() < 4<<20 {
+			continue
+		}
+		conn, err := db.write.Driver().Open(dsn(db.Path, false))
+		if err != nil {
+			db.log.Warn("checkpoint: open", "err", err)
+			continue
+		}
+		if _, err := conn.(*sqlite3.SQLiteConn).Exec("PRAGMA wal_checkpoint(PASSIVE)", nil); err != nil {
+			db.log.Warn("checkpoint", "err", err)
+		}
+		conn.Close()
+	}
+}
+
+// isConstraint reports whether err is the SQLite constraint error ext.
+func isConstraint(err error, ext sqlite3.ErrNoExtended) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && se.ExtendedCode == ext
+}
+
+// ms is the one stored form of an instant: UTC unix milliseconds.
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMs(v int64) time.Time { return time.UnixMilli(v).UTC() }

@@ -1,0 +1,100 @@
+package app
+
+import "time"
+
+// Role is what an account may do.
+type Role string
+
+// Roles, from most to least trusted.
+const (
+	Owner   Role = "owner"
+	Manager Role = "manager"
+	Clerk   Role = "clerk"
+	Picker  Role = "picker"
+	Packer  Role = "packer"
+	Viewer  Role = "viewer"
+)
+
+// Roles lists every role.
+var Roles = []Role{Owner, Manager, Clerk, Picker, Packer, Viewer}
+
+// ParseRole returns the role named s or an invalid-input error for field.
+func ParseRole(field, s string) (Role, error) {
+	for _, r := range Roles {
+		if string(r) == s {
+			return r, nil
+		}
+	}
+	return "", FieldErrorf(field, "%q is not a role: use owner, manager, clerk, picker, packer or viewer", s)
+}
+
+// Action is something a role may or may not do.
+type Action string
+
+// Actions checked by the services and the API.
+const (
+	ReadStock      Action = "read_stock"
+	EditCatalog    Action = "edit_catalog"
+	EditLocations  Action = "edit_locations"
+	ManageAccounts Action = "manage_accounts"
+)
+
+// PostAction is the action of posting a movement of kind k.
+func PostAction(k MovementKind) Action { return Action("post_" + string(k)) }
+
+var grants = map[Role][]Action{
+	Manager: {ReadStock, EditCatalog, EditLocations, ManageAccounts,
+		PostAction(Receive), PostAction(Move), PostAction(Ship), PostAction(Adjust),
+		PostAction(Count), PostAction(Return), PostAction(Reversal)},
+	Clerk: {ReadStock, PostAction(Receive), PostAction(Move), PostAction(Ship),
+		PostAction(Adjust), PostAction(Count), PostAction(Return)},
+	Picker: {ReadStock, PostAction(Move), PostAction(Count)},
+	Packer: {ReadStock, PostAction(Ship)},
+	Viewer: {ReadStock},
+}
+
+// Can reports whether role r may do a. Owners may do everything.
+func (r Role) Can(a Action) bool {
+	if r == Owner {
+		return true
+	}
+	for _, g := range grants[r] {
+		if g == a {
+			return true
+		}
+	}
+	return false
+}
+
+// User is an account.
+type User struct {
+	ID        int64     `json:"id"`
+	Username  string    `json:"username"`
+	Role      Role      `json:"role"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Authorize returns a forbidden error unless u may do a.
+func (u *User) Authorize(a Action) error {
+	if u == nil {
+		return Errorf(EUNAUTH, "sign in first")
+	}
+	if !u.Role.Can(a) {
+		return Errorf(EFORBIDDEN, "role %s may not %s", u.Role, describeAction(a))
+	}
+	return nil
+}
+
+func describeAction(a Action) string {
+	switch a {
+	case ReadStock:
+		return "read stock"
+	case EditCatalog:
+		return "edit the catalog"
+	case EditLocations:
+		return "edit locations"
+	case ManageAccounts:
+		return "manage accounts"
+	}
+	return "post " + string(a[len("post_"):]) + " movements"
+}

@@ -1,0 +1,245 @@
+-- depot schema: the one place where tables are defined.
+--
+-- A fresh database runs this file whole and takes the current version in
+-- PRAGMA user_version. An older database is brought here by the upgrade steps
+-- in app/sqlite/migrate.go; a test proves both paths end with the same
+-- sqlite_schema.
+--
+-- Conventions: STRICT tables; instants are UTC unix milliseconds (INTEGER,
+-- columns named *_at); calendar dates are 'YYYY-MM-DD' text (columns named
+-- *_on); quantities are integers in the variant's base unit; weights are
+-- integer milligrams; money is integer minor units.
+
+-- Accounts ------------------------------------------------------------------
+
+CREATE TABLE roles (
+    role TEXT PRIMARY KEY
+) STRICT, WITHOUT ROWID;
+
+INSERT INTO roles (role) VALUES ('owner'), ('manager'), ('clerk'), ('picker'), ('packer'), ('viewer');
+
+CREATE TABLE users (
+    id            INTEGER PRIMARY KEY,
+    username      TEXT    NOT NULL UNIQUE COLLATE NOCASE
+                          CHECK (length(username) BETWEEN 1 AND 64),
+    role          TEXT    NOT NULL REFERENCES roles (role),
+    password_hash TEXT    NOT NULL,
+    created_at    INTEGER NOT NULL,
+    disabled      INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1))
+) STRICT;
+
+CREATE TABLE api_tokens (
+    id           INTEGER PRIMARY KEY,
+    user_id      INTEGER NOT NULL REFERENCES users (id),
+    name         TEXT    NOT NULL CHECK (length(name) BETWEEN 1 AND 100),
+    token_hash   BLOB    NOT NULL UNIQUE CHECK (length(token_hash) = 32),
+    created_at   INTEGER NOT NULL,
+    revoked_at   INTEGER,
+    UNIQUE (user_id, name)
+) STRICT;
+
+-- Catalog -------------------------------------------------------------------
+
+CREATE TABLE categories (
+    id        INTEGER PRIMARY KEY,
+    name      TEXT    NOT NULL UNIQUE COLLATE NOCASE CHECK (length(name) BETWEEN 1 AND 200),
+    parent_id INTEGER REFERENCES categories (id)
+) STRICT;
+
+CREATE TABLE suppliers (
+    id         INTEGER PRIMARY KEY,
+    code       TEXT    NOT NULL UNIQUE CHECK (length(code) BETWEEN 1 AND 64),
+    name       TEXT    NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+    email      TEXT,
+    phone      TEXT,
+    created_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE products (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT    NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+    category_id INTEGER REFERENCES categories (id),
+    archived    INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1)),
+    created_at  INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX products_category ON products (category_id);
+
+CREATE TABLE variants (
+    id              INTEGER PRIMARY KEY,
+    product_id      INTEGER NOT NULL REFERENCES products (id),
+    sku             TEXT    NOT NULL UNIQUE CHECK (length(sku) BETWEEN 1 AND 64),
+    -- GTIN-8/12/13/14 stored as GTIN-14 (left-padded); check digit validated by the app.
+    gtin            TEXT    UNIQUE CHECK (gtin IS NULL OR (length(gtin) = 14 AND gtin NOT GLOB '*[^0-9]*')),
+    attributes      TEXT    NOT NULL DEFAULT '{}'
+                            CHECK (json_valid(attributes) AND json_type(attributes) = 'object'),
+    unit_weight_mg  INTEGER NOT NULL DEFAULT 0 CHECK (unit_weight_mg >= 0),
+    unit_cost_minor INTEGER NOT NULL DEFAULT 0 CHECK (unit_cost_minor >= 0),
+    track_lots      INTEGER NOT NULL DEFAULT 0 CHECK (track_lots IN (0, 1)),
+    reorder_point   INTEGER NOT NULL DEFAULT 0 CHECK (reorder_point >= 0),
+    reorder_qty     INTEGER NOT NULL DEFAULT 0 CHECK (reorder_qty >= 0),
+    max_stock       INTEGER NOT NULL DEFAULT 0 CHECK (max_stock >= 0),
+    archived        INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1)),
+    created_at      INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX variants_product ON variants (product_id);
+
+-- A packaging is a pack of one variant with its own barcode (a case of 12).
+CREATE TABLE packagings (
+    id             INTEGER PRIMARY KEY,
+    variant_id     INTEGER NOT NULL REFERENCES variants (id),
+    name           TEXT    NOT NULL CHECK (length(name) BETWEEN 1 AND 100),
+    qty            INTEGER NOT NULL CHECK (qty > 0),
+    barcode        TEXT    UNIQUE CHECK (barcode IS NULL OR length(barcode) BETWEEN 1 AND 64),
+    tare_weight_mg INTEGER NOT NULL DEFAULT 0 CHECK (tare_weight_mg >= 0),
+    UNIQUE (variant_id, name)
+) STRICT;
+
+-- Places --------------------------------------------------------------------
+
+CREATE TABLE location_kinds (
+    kind     TEXT PRIMARY KEY,
+    physical INTEGER NOT NULL CHECK (physical IN (0, 1))
+) STRICT, WITHOUT ROWID;
+
+INSERT INTO location_kinds (kind, physical) VALUES
+    ('site', 1), ('zone', 1), ('aisle', 1), ('rack', 1), ('shelf', 1), ('bin', 1),
+    ('dock', 1), ('staging', 1), ('virtual', 0);
+
+CREATE TABLE locations (
+    id         INTEGER PRIMARY KEY,
+    code       TEXT    NOT NULL UNIQUE COLLATE NOCASE CHECK (length(code) BETWEEN 1 AND 64),
+    name       TEXT    NOT NULL DEFAULT '',
+    kind       TEXT    NOT NULL REFERENCES location_kinds (kind),
+    parent_id  INTEGER REFERENCES locations (id),
+    walk_seq   INTEGER NOT NULL DEFAULT 0,
+    attributes TEXT    NOT NULL DEFAULT '{}'
+                       CHECK (json_valid(attributes) AND json_type(attributes) = 'object'),
+    archived   INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1)),
+    created_at INTEGER NOT NULL,
+    CHECK (kind <> 'virtual' OR parent_id IS NULL)
+) STRICT;
+
+CREATE INDEX locations_parent ON locations (parent_id);
+
+-- The virtual locations goods come from and go to. Their balances are the
+-- goods that left the building: shrinkage is the balance of 'adjustment',
+-- in transit the balance of 'transit'.
+INSERT INTO locations (code, name, kind, created_at) VALUES
+    ('vendor', 'Vendors', 'virtual', 0),
+    ('customer', 'Customers', 'virtual', 0),
+    ('adjustment', 'Adjustments', 'virtual', 0),
+    ('count', 'Count differences', 'virtual', 0),
+    ('transit', 'In transit', 'virtual', 0),
+    ('production', 'Production', 'virtual', 0);
+
+-- Lots ----------------------------------------------------------------------
+
+CREATE TABLE lot_statuses (
+    status      TEXT PRIMARY KEY,
+    allocatable INTEGER NOT NULL CHECK (allocatable IN (0, 1))
+) STRICT, WITHOUT ROWID;
+
+INSERT INTO lot_statuses (status, allocatable) VALUES
+    ('available', 1), ('quarantine', 0), ('hold', 0), ('recalled', 0), ('expired', 0);
+
+CREATE TABLE lots (
+    id              INTEGER PRIMARY KEY,
+    variant_id      INTEGER NOT NULL REFERENCES variants (id),
+    code            TEXT    NOT NULL CHECK (length(code) BETWEEN 1 AND 64),
+    supplier_id     INTEGER REFERENCES suppliers (id),
+    manufactured_on TEXT    CHECK (manufactured_on IS NULL OR date(manufactured_on) = manufactured_on),
+    expires_on      TEXT    CHECK (expires_on IS NULL OR date(expires_on) = expires_on),
+    certificate_ref TEXT,
+    status          TEXT    NOT NULL DEFAULT 'available' REFERENCES lot_statuses (status),
+    created_at      INTEGER NOT NULL,
+    UNIQUE (variant_id, code)
+) STRICT;
+
+CREATE INDEX lots_code ON lots (code);
+
+-- The ledger ----------------------------------------------------------------
+
+CREATE TABLE movement_kinds (
+    kind TEXT PRIMARY KEY
+) STRICT, WITHOUT ROWID;
+
+INSERT INTO movement_kinds (kind) VALUES
+    ('receive'), ('move'), ('ship'), ('adjust'), ('count'), ('return'), ('reversal');
+
+CREATE TABLE adjust_reasons (
+    code TEXT PRIMARY KEY,
+    name TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+
+INSERT INTO adjust_reasons (code, name) VALUES
+    ('damaged', 'Damaged'), ('lost', 'Lost or stolen'), ('found', 'Found'),
+    ('expired', 'Expired'), ('sample', 'Sample or giveaway'), ('correction', 'Data correction');
+
+-- One row per movement: what happened, why, by whom and when. Its legs are in
+-- inventory_transactions. hash = SHA-256 over the previous movement's hash and
+-- this movement's content and legs (app/sqlite/hash.go), so an edit behind the
+-- application's back breaks the chain that `depot verify` checks.
+CREATE TABLE movements (
+    id              INTEGER PRIMARY KEY,
+    kind            TEXT    NOT NULL REFERENCES movement_kinds (kind),
+    idempotency_key TEXT    NOT NULL UNIQUE CHECK (length(idempotency_key) BETWEEN 1 AND 200),
+    request_hash    BLOB    NOT NULL CHECK (length(request_hash) = 32),
+    reference_type  TEXT,
+    reference_id    TEXT,
+    reason          TEXT    REFERENCES adjust_reasons (code),
+    note            TEXT,
+    reverses_id     INTEGER UNIQUE REFERENCES movements (id),
+    user_id         INTEGER REFERENCES users (id),
+    posted_at       INTEGER NOT NULL,
+    effective_at    INTEGER NOT NULL,
+    prev_hash       BLOB    NOT NULL CHECK (length(prev_hash) = 32),
+    hash            BLOB    NOT NULL CHECK (length(hash) = 32),
+    CHECK ((kind = 'reversal') = (reverses_id IS NOT NULL)),
+    CHECK (kind <> 'adjust' OR reason IS NOT NULL)
+) STRICT;
+
+CREATE INDEX movements_reference ON movements (reference_type, reference_id) WHERE reference_type IS NOT NULL;
+
+-- The legs: each a signed quantity of one variant (and lot) at one location.
+-- The legs of a movement sum to zero per variant and lot.
+CREATE TABLE inventory_transactions (
+    id          INTEGER PRIMARY KEY,
+    movement_id INTEGER NOT NULL REFERENCES movements (id),
+    variant_id  INTEGER NOT NULL REFERENCES variants (id),
+    location_id INTEGER NOT NULL REFERENCES locations (id),
+    lot_id      INTEGER REFERENCES lots (id),
+    qty         INTEGER NOT NULL CHECK (qty <> 0)
+) STRICT;
+
+CREATE INDEX legs_movement ON inventory_transactions (movement_id);
+CREATE INDEX legs_variant ON inventory_transactions (variant_id, movement_id);
+CREATE INDEX legs_location ON inventory_transactions (location_id, movement_id);
+CREATE INDEX legs_lot ON inventory_transactions (lot_id, movement_id) WHERE lot_id IS NOT NULL;
+
+CREATE TRIGGER movements_no_update BEFORE UPDATE ON movements
+BEGIN SELECT RAISE(ABORT, 'ledger is append-only: movements cannot be updated'); END;
+CREATE TRIGGER movements_no_delete BEFORE DELETE ON movements
+BEGIN SELECT RAISE(ABORT, 'ledger is append-only: movements cannot be deleted'); END;
+CREATE TRIGGER legs_no_update BEFORE UPDATE ON inventory_transactions
+BEGIN SELECT RAISE(ABORT, 'ledger is append-only: inventory_transactions cannot be updated'); END;
+CREATE TRIGGER legs_no_delete BEFORE DELETE ON inventory_transactions
+BEGIN SELECT RAISE(ABORT, 'ledger is append-only: inventory_transactions cannot be deleted'); END;
+
+-- Levels, kept by the writer in the same transaction as the legs.
+-- lot_id 0 means "no lot". Physical locations never go below zero on hand;
+-- virtual ones carry the balancing side of every movement and may.
+CREATE TABLE inventory_levels (
+    variant_id  INTEGER NOT NULL REFERENCES variants (id),
+    location_id INTEGER NOT NULL REFERENCES locations (id),
+    lot_id      INTEGER NOT NULL DEFAULT 0,
+    physical    INTEGER NOT NULL CHECK (physical IN (0, 1)),
+    on_hand     INTEGER NOT NULL DEFAULT 0,
+    reserved    INTEGER NOT NULL DEFAULT 0 CHECK (reserved >= 0),
+    PRIMARY KEY (variant_id, location_id, lot_id),
+    CHECK (physical = 0 OR on_hand >= 0)
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX levels_location ON inventory_levels (location_id, variant_id);
+CREATE INDEX levels_lot ON inventory_levels (lot_id) WHERE lot_id <> 0;
