@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/mattn/go-sqlite3"
 
@@ -87,7 +88,7 @@ func (tx *Tx) postMovement(cmd *app.PostMovement, reqHash []byte) (any, error) {
 		Reason: cmd.Reason, Note: cmd.Note, Reverses: cmd.Reverses, PostedAt: tx.Now, EffectiveAt: tx.Now, Legs: legs,
 	}
 	if cmd.EffectiveAt != nil {
-		m.EffectiveAt = cmd.EffectiveAt.UTC()
+		m.EffectiveAt = cmd.EffectiveAt.UTC().Truncate(time.Millisecond)
 	}
 	if cmd.UserID != 0 {
 		if err := tx.QueryRow(`SELECT username FROM users WHERE id = ?`, cmd.UserID).Scan(&m.User); err != nil {

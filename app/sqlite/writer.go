@@ -160,7 +160,7 @@ func (w *Writer) runBatch(batch []*job) {
 		w.deliver(batch, results)
 		return
 	}
-	tx := &Tx{ctx: ctx, w: w, Now: w.now().UTC()}
+	tx := &Tx{ctx: ctx, w: w, Now: w.now().UTC().Truncate(time.Millisecond)}
 	aborted := false
 	for i, j := range batch {
 		if err := j.ctx.Err(); err != nil {
