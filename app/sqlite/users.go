@@ -127,3 +127,10 @@ func (db *DB) UserByToken(ctx context.Context, token string) (*app.User, error) 
 	}
 	return u, err
 }
+
+// CountUsers returns how many accounts exist.
+func (db *DB) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM users`).Scan(&n)
+	return n, err
+}

@@ -21,6 +21,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, "serve")
 	path := fs.String("db", "depot.db", "database `file` (created when missing)")
 	addr := fs.String("addr", ":8080", "`host:port` to listen on")
+	demo := fs.Bool("demo", false, "fill an empty database with a demo warehouse and print its owner password and API token")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -30,6 +31,11 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		return fail(e, "serve", err)
 	}
 	defer db.Close()
+	if *demo {
+		if err := seedDemo(ctx, db, e.stdout); err != nil {
+			return fail(e, "serve", fmt.Errorf("demo: %w", err))
+		}
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fail(e, "serve", err)
