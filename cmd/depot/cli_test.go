@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	_ "github.com/mattn/go-sqlite3"
 
 	"depot/app"
 	"depot/app/sqlite"
@@ -165,4 +168,14 @@ func TestVerifyNamesTamperedMovement(t *testing.T) {
 	if strings.Contains(out, "movement 3:") || strings.Contains(out, "movement 5:") {
 		t.Errorf("verify blames untouched movements:\n%s", out)
 	}
+}
+
+func mustOpenRaw(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	raw, err := sql.Open("sqlite3", "file:"+path+"?_query_only=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	return raw
 }
