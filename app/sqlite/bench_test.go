@@ -1,0 +1,185 @@
+package sqlite_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"depot/app"
+	"depot/app/sqlite"
+)
+
+// benchDB opens a synthetic warehouse for benchmarks: the file named by
+// DEPOT_BENCH_DB (built at top scale when missing; postings are added to it),
+// else a small one built in a temp dir.
+func benchDB(b *testing.B, opt sqlite.Options) (*sqlite.DB, []sqlite.StockedPair) {
+	b.Helper()
+	ctx := context.Background()
+	path := os.Getenv("DEPOT_BENCH_DB")
+	size := sqlite.SynthOptions{}
+	if path == "" {
+		path = filepath.Join(b.TempDir(), "bench.db")
+		size = sqlite.SynthOptions{SKUs: 2000, Bins: 100, Legs: 200_000}
+	}
+	if empty, err := sqlite.IsEmpty(ctx, path); err != nil {
+		b.Fatal(err)
+	} else if empty {
+		if _, err := sqlite.BuildSynthetic(ctx, path, size); err != nil {
+			b.Fatal(err)
+		}
+	}
+	db, err := sqlite.Open(ctx, path, opt)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	pairs, err := db.StockedPairs(ctx, 10_000, 50)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(pairs) < 100 {
+		b.Fatalf("only %d stocked pairs", len(pairs))
+	}
+	return db, pairs
+}
+
+var benchRun = time.Now().UnixNano()
+
+// postMoves posts moves of one unit between stocked pairs until pb says
+// stop, counting conflicts (a bin ran short) apart from failures.
+func postMoves(b *testing.B, db *sqlite.DB, pairs []sqlite.StockedPair, client int64, next func() bool, conflicts *atomic.Int64) {
+	rng := rand.New(rand.NewPCG(uint64(client), uint64(benchRun)))
+	ctx := context.Background()
+	for n := 0; next(); n++ {
+		p := pairs[rng.IntN(len(pairs))]
+		from, to := p.From, p.To
+		if rng.IntN(2) == 0 {
+			from, to = to, from
+		}
+		_, _, err := db.PostMovement(ctx, app.PostMovement{Kind: app.Move,
+			IdempotencyKey: fmt.Sprintf("bench-%d-%d-%d", benchRun, client, n),
+			Lines:          []app.MovementLine{{SKU: p.SKU, Qty: 1, From: from, To: to}}})
+		if app.ErrorCode(err) == app.ECONFLICT {
+			conflicts.Add(1)
+		} else if err != nil {
+			b.Error(err)
+			return
+		}
+	}
+}
+
+// BenchmarkPostMove measures durable postings (synchronous=FULL) through
+// the group-committing writer with 1, 8 and 64 clients, and with group
+// commit off (one transaction per posting) as the baseline.
+func BenchmarkPostMove(b *testing.B) {
+	for _, tc := range []struct {
+		name     string
+		clients  int
+		maxBatch int
+	}{
+		{"clients=1", 1, 0}, {"clients=8", 8, 0}, {"clients=64", 64, 0}, {"clients=64/nogroup", 64, 1},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			db, pairs := benchDB(b, sqlite.Options{MaxBatch: tc.maxBatch})
+			var conflicts atomic.Int64
+			var clientSeq atomic.Int64
+			b.ResetTimer()
+			if tc.clients == 1 {
+				i := 0
+				postMoves(b, db, pairs, 0, func() bool { i++; return i <= b.N }, &conflicts)
+			} else {
+				b.SetParallelism((tc.clients + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
+				b.RunParallel(func(pb *testing.PB) {
+					postMoves(b, db, pairs, clientSeq.Add(1), pb.Next, &conflicts)
+				})
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "postings/s")
+			b.ReportMetric(float64(conflicts.Load()), "conflicts")
+		})
+	}
+}
+
+// BenchmarkStockLookup measures db.Stock for one SKU, idle and while eight
+// clients post moves.
+func BenchmarkStockLookup(b *testing.B) {
+	for _, busy := range []bool{false, true} {
+		b.Run(map[bool]string{false: "idle", true: "posting"}[busy], func(b *testing.B) {
+			db, pairs := benchDB(b, sqlite.Options{})
+			ctx := context.Background()
+			stop := make(chan struct{})
+			var wg sync.WaitGroup
+			var conflicts atomic.Int64
+			if busy {
+				for c := 0; c < 8; c++ {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						postMoves(b, db, pairs, int64(c), func() bool {
+							select {
+							case <-stop:
+								return false
+							default:
+								return true
+							}
+						}, &conflicts)
+					}()
+				}
+			}
+			rng := rand.New(rand.NewPCG(1, 2))
+			lat := make([]time.Duration, 0, b.N)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				sku := pairs[rng.IntN(len(pairs))].SKU
+				t := time.Now()
+				levels, err := db.Stock(ctx, app.StockFilter{SKU: sku})
+				lat = append(lat, time.Since(t))
+				if err != nil || len(levels) == 0 {
+					b.Fatalf("stock of %s: %v, %d levels", sku, err, len(levels))
+				}
+			}
+			b.StopTimer()
+			close(stop)
+			wg.Wait()
+			p50, p99 := percentiles(lat)
+			b.ReportMetric(float64(p50.Microseconds()), "p50-µs")
+			b.ReportMetric(float64(p99.Microseconds()), "p99-µs")
+		})
+	}
+}
+
+func percentiles(d []time.Duration) (p50, p99 time.Duration) {
+	if len(d) == 0 {
+		return 0, 0
+	}
+	s := append([]time.Duration(nil), d...)
+	slices.Sort(s)
+	return s[len(s)*50/100], s[min(len(s)-1, len(s)*99/100)]
+}
+
+// BenchmarkVerify replays the whole ledger of the benchmark database.
+func BenchmarkVerify(b *testing.B) {
+	db, _ := benchDB(b, sqlite.Options{})
+	ctx := context.Background()
+	b.ResetTimer()
+	var legs int64
+	for i := 0; i < b.N; i++ {
+		rep, err := db.Verify(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(rep.Problems) > 0 {
+			b.Fatalf("problems: %v", rep.Problems)
+		}
+		legs = rep.Legs
+	}
+	b.ReportMetric(float64(legs)*float64(b.N)/b.Elapsed().Seconds(), "legs/s")
+}
