@@ -18,12 +18,44 @@ type Services struct {
 	Auth    app.AuthService
 }
 
-// NewHandler returns the HTTP handler for all of depot's routes.
+// server holds what the handlers share.
+type server struct {
+	Services
+	log *slog.Logger
+}
+
+// NewHandler returns the HTTP handler for all of depot's routes. log
+// receives one line per request and the detail of internal errors; nil
+// means slog.Default().
 func NewHandler(s Services, log *slog.Logger) http.Handler {
+	if log == nil {
+		log = slog.Default()
+	}
+	srv := &server{Services: s, log: log}
 	r := chi.NewRouter()
+	r.Use(srv.logRequests, srv.recoverPanics)
+	r.NotFound(srv.api(func(w http.ResponseWriter, r *http.Request) error {
+		return app.Errorf(app.ENOTFOUND, "there is no %s %s; the API is under /api/v1/", r.Method, clipText(r.URL.Path))
+	}))
+	r.MethodNotAllowed(srv.api(func(w http.ResponseWriter, r *http.Request) error {
+		return withStatus(http.StatusMethodNotAllowed, app.Errorf(app.EINVALID, "%s is not allowed on %s", r.Method, clipText(r.URL.Path)))
+	}))
 	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
+	})
+	r.Group(func(r chi.Router) {
+		r.Use(srv.authenticate)
+		read := r.With(srv.require(app.ReadStock))
+		read.Get("/api/v1/variants/{sku}", srv.api(srv.getVariant))
+		read.Get("/api/v1/locations/{code}", srv.api(srv.getLocation))
+		read.Get("/api/v1/movements/{id}", srv.api(srv.getMovement))
+		read.Get("/api/v1/movements", srv.api(srv.listMovements))
+		read.Get("/api/v1/stock", srv.api(srv.getStock))
+		r.With(srv.require(app.EditCatalog)).Post("/api/v1/products", srv.api(srv.createProduct))
+		r.With(srv.require(app.EditLocations)).Post("/api/v1/locations", srv.api(srv.createLocation))
+		// The action depends on the movement's kind: checked after decoding.
+		r.Post("/api/v1/movements", srv.api(srv.postMovement))
 	})
 	return r
 }
