@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -85,17 +86,22 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 // deterministic, so equal values give equal bytes (idempotent replays rely
 // on it).
 func (s *server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
-	b, err := json.Marshal(v)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // an API answer, not HTML: "<token>" stays readable
+	err := enc.Encode(v)
+	b := buf.Bytes()
 	if err != nil {
 		s.log.LogAttrs(r.Context(), slog.LevelError, "internal error: encoding the response",
 			slog.String("request_id", infoFrom(r.Context()).id), slog.String("err", err.Error()))
 		status = http.StatusInternalServerError
 		b, _ = json.Marshal(errorBody{Error: errorDetail{Code: app.EINTERNAL, Message: "internal error", RequestID: infoFrom(r.Context()).id}})
+		b = append(b, '\n')
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
-	w.Write(append(b, '\n'))
+	w.Write(b)
 }
 
 // apiFunc is a handler that returns its error instead of writing it.

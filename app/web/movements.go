@@ -1,6 +1,7 @@
 package web
 
 import (
+	"math"
 	"net/http"
 	"strconv"
 
@@ -66,7 +67,7 @@ func (s *server) getMovement(w http.ResponseWriter, r *http.Request) error {
 	}
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id < 1 {
-		return app.FieldErrorf("id", "must be a movement id, a whole number from 1; not %q", clipText(raw))
+		return app.FieldErrorf("id", "must be a movement id (a whole number from 1), not %q", clipText(raw))
 	}
 	m, err := s.Ledger.Movement(r.Context(), id)
 	if err != nil {
@@ -89,11 +90,11 @@ func (s *server) listMovements(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	after, err := intParam(q, "after", 0, 1<<62, 0)
+	after, err := intParam(q, "after", 0, math.MaxInt64, 0, "a movement id: the next of the page before")
 	if err != nil {
 		return err
 	}
-	limit, err := intParam(q, "limit", 1, maxMovementsLimit, defaultMovementsLimit)
+	limit, err := intParam(q, "limit", 1, maxMovementsLimit, defaultMovementsLimit, "a whole number from 1 to 1000")
 	if err != nil {
 		return err
 	}

@@ -89,15 +89,16 @@ func queryParams(r *http.Request, allowed ...string) (map[string]string, error) 
 }
 
 // intParam parses the query parameter name as a whole number from min to
-// max, or returns def when it is absent or empty.
-func intParam(q map[string]string, name string, min, max, def int64) (int64, error) {
+// max, or returns def when it is absent or empty. what says what the number
+// is, for the message.
+func intParam(q map[string]string, name string, min, max, def int64, what string) (int64, error) {
 	s := q[name]
 	if s == "" {
 		return def, nil
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n < min || n > max {
-		return 0, app.FieldErrorf(name, "must be a whole number from %d to %d, not %q", min, max, clipText(s))
+		return 0, app.FieldErrorf(name, "must be %s, not %q", what, clipText(s))
 	}
 	return n, nil
 }

@@ -35,7 +35,7 @@ func NewHandler(s Services, log *slog.Logger) http.Handler {
 	r := chi.NewRouter()
 	r.Use(srv.logRequests, srv.recoverPanics)
 	r.NotFound(srv.api(func(w http.ResponseWriter, r *http.Request) error {
-		return app.Errorf(app.ENOTFOUND, "there is no %s %s; the API is under /api/v1/", r.Method, clipText(r.URL.Path))
+		return app.Errorf(app.ENOTFOUND, "there is no endpoint %s %s; the API is under /api/v1/", r.Method, clipText(r.URL.Path))
 	}))
 	r.MethodNotAllowed(srv.api(func(w http.ResponseWriter, r *http.Request) error {
 		return withStatus(http.StatusMethodNotAllowed, app.Errorf(app.EINVALID, "%s is not allowed on %s", r.Method, clipText(r.URL.Path)))

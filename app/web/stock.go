@@ -24,7 +24,7 @@ func (s *server) getStock(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	limit, err := intParam(q, "limit", 1, maxStockLimit, defaultStockLimit)
+	limit, err := intParam(q, "limit", 1, maxStockLimit, defaultStockLimit, "a whole number from 1 to 10000")
 	if err != nil {
 		return err
 	}
