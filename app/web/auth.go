@@ -59,8 +59,8 @@ func (s *server) require(a app.Action) func(http.Handler) http.Handler {
 var movementKinds = []app.MovementKind{app.Receive, app.Move, app.Ship, app.Adjust, app.Count, app.Return, app.Reversal}
 
 // authorizePost checks that u may post a movement of kind k. A kind that
-// does not exist is left to the command's validation to explain, as long as
-// u may post some kind.
+// does not exist (or "") passes when u may post some kind, and is left to
+// the command's validation to explain.
 func authorizePost(u *app.User, k app.MovementKind) error {
 	for _, known := range movementKinds {
 		if k == known {

@@ -70,6 +70,7 @@ func TestBadInput(t *testing.T) {
 		{"GarbageToken", "raw:hunter2", "GET", "/api/v1/stock?sku=W-1", "", 401, "unauthorized", ""},
 		{"ViewerPostsMovement", "viewer", "POST", "/api/v1/movements", mv("move", `{"sku":"W-1","qty":1,"from":"A-01","to":"A-02"}`), 403, "forbidden", ""},
 		{"ViewerPostsUnknownKind", "viewer", "POST", "/api/v1/movements", mv("teleport", `{"sku":"W-1","qty":1,"to":"A-01"}`), 403, "forbidden", ""},
+		{"ViewerPostsMalformed", "viewer", "POST", "/api/v1/movements", `{"kind":`, 403, "forbidden", ""},
 		{"PickerPostsReceive", "picker", "POST", "/api/v1/movements", mv("receive", `{"sku":"W-1","qty":1,"to":"A-01"}`), 403, "forbidden", ""},
 		{"PackerPostsMove", "packer", "POST", "/api/v1/movements", mv("move", `{"sku":"W-1","qty":1,"from":"A-01","to":"A-02"}`), 403, "forbidden", ""},
 		{"ClerkReverses", "clerk", "POST", "/api/v1/movements", `{"kind":"reversal","idempotency_key":"r","reverses":1}`, 403, "forbidden", ""},

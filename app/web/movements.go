@@ -32,6 +32,11 @@ func shown(m *app.Movement) *app.Movement {
 // 200 with the very same body when the idempotency key was posted before with
 // the same command (nothing is written then).
 func (s *server) postMovement(w http.ResponseWriter, r *http.Request) error {
+	u := userFrom(r.Context())
+	// A role that may post no kind at all is refused before the body is read.
+	if err := authorizePost(u, ""); err != nil {
+		return err
+	}
 	body, err := readBody(w, r)
 	if err != nil {
 		return err
@@ -40,7 +45,6 @@ func (s *server) postMovement(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	u := userFrom(r.Context())
 	if err := authorizePost(u, cmd.Kind); err != nil {
 		return err
 	}
