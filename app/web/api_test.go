@@ -177,10 +177,19 @@ func TestMovementsAndStock(t *testing.T) {
 	if got, want := legsOf(m), []leg{{"W-1", "A-01", "", -5}, {"W-1", "customer", "", 5}}; m.ID != 3 || m.User != "packer" || !reflect.DeepEqual(got, want) {
 		t.Errorf("ship %d by %s legs = %v, want %v", m.ID, m.User, got, want)
 	}
-	m, _ = e.post(app.Clerk, http.StatusCreated, `{"kind":"receive","idempotency_key":"po-8-1",
-		"lines":[{"sku":"MILK","qty":12,"to":"A-02","lot":{"code":"L1","expires_on":"2027-01-31"}}]}`)
+	lotReceipt := `{"kind":"receive","idempotency_key":" po-8-1 ","effective_at":"2025-06-01T10:00:00.1239+02:00",
+		"lines":[{"sku":"MILK","qty":12,"to":"a-02","lot":{"code":"L1","expires_on":"2027-01-31"}}]}`
+	m, first = e.post(app.Clerk, http.StatusCreated, lotReceipt)
 	if got, want := legsOf(m), []leg{{"MILK", "vendor", "L1", -12}, {"MILK", "A-02", "L1", 12}}; m.ID != 4 || !reflect.DeepEqual(got, want) {
 		t.Errorf("lot receipt %d legs = %v, want %v", m.ID, got, want)
+	}
+	if got := m.EffectiveAt.Format("2006-01-02T15:04:05.000Z07:00"); got != "2025-06-01T08:00:00.123Z" || m.IdempotencyKey != "po-8-1" {
+		t.Errorf("lot receipt effective_at %s key %q, want 2025-06-01T08:00:00.123Z and po-8-1", got, m.IdempotencyKey)
+	}
+	// Normalized text, a lower-case location code and a sub-millisecond
+	// instant must not make the replay differ from the first answer.
+	if r := e.do(app.Clerk, "POST", "/api/v1/movements", lotReceipt).must(t, http.StatusOK, nil); !bytes.Equal(r.Body, first) {
+		t.Errorf("lot receipt replay differs:\n%s\n%s", r.Body, first)
 	}
 	m, _ = e.post(app.Picker, http.StatusCreated, `{"kind":"count","idempotency_key":"cc-1","effective_at":"2025-06-01T08:00:00Z",
 		"lines":[{"sku":"W-1","location":"A-01","counted":33}]}`)
