@@ -68,7 +68,8 @@ CREATE INDEX products_category ON products (category_id);
 CREATE TABLE variants (
     id              INTEGER PRIMARY KEY,
     product_id      INTEGER NOT NULL REFERENCES products (id),
-    sku             TEXT    NOT NULL UNIQUE CHECK (length(sku) BETWEEN 1 AND 64),
+    -- SKUs, like location codes, match without regard to case: people type them.
+    sku             TEXT    NOT NULL UNIQUE COLLATE NOCASE CHECK (length(sku) BETWEEN 1 AND 64),
     -- GTIN-8/12/13/14 stored as GTIN-14 (left-padded); check digit validated by the app.
     gtin            TEXT    UNIQUE CHECK (gtin IS NULL OR (length(gtin) = 14 AND gtin NOT GLOB '*[^0-9]*')),
     attributes      TEXT    NOT NULL DEFAULT '{}'

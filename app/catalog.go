@@ -109,6 +109,7 @@ func (p *NewProduct) Validate() error {
 		if v.UnitCostMinor < 0 || v.UnitCostMinor > MaxQty {
 			return FieldErrorf(f("unit_cost_minor"), "must be between 0 and %d", int64(MaxQty))
 		}
+		packNames := map[string]bool{}
 		for j := range v.Packagings {
 			pk := &v.Packagings[j]
 			pf := func(name string) string { return fieldf("variants[%d].packagings[%d].%s", i, j, name) }
@@ -116,6 +117,10 @@ func (p *NewProduct) Validate() error {
 			if err := checkText(pf("name"), pk.Name, 1, 100); err != nil {
 				return err
 			}
+			if packNames[strings.ToLower(pk.Name)] {
+				return FieldErrorf(pf("name"), "packaging %q appears twice", pk.Name)
+			}
+			packNames[strings.ToLower(pk.Name)] = true
 			if pk.Qty < 1 || pk.Qty > 1_000_000 {
 				return FieldErrorf(pf("qty"), "must be a whole number from 1 to 1000000")
 			}

@@ -32,7 +32,12 @@ func (db *DB) PostMovement(ctx context.Context, cmd app.PostMovement) (*app.Move
 	if err := cmd.FillSides(); err != nil {
 		return nil, false, err
 	}
-	body, err := json.Marshal(cmd)
+	// The fingerprint covers the command and who posts it: the same key
+	// from another user is a conflict, not a replay of someone else's work.
+	body, err := json.Marshal(struct {
+		app.PostMovement
+		UserID int64 `json:"user_id"`
+	}{cmd, cmd.UserID})
 	if err != nil {
 		return nil, false, err
 	}
@@ -175,7 +180,7 @@ func (tx *Tx) lineLegs(cmd *app.PostMovement) ([]app.Leg, error) {
 		if err != nil {
 			return nil, err
 		}
-		r := app.ResolvedLine{VariantID: v.id, SKU: l.SKU, Qty: l.Qty}
+		r := app.ResolvedLine{VariantID: v.id, SKU: v.sku, Qty: l.Qty}
 		for _, side := range []struct {
 			name, code string
 			dst        **app.Place
@@ -241,7 +246,7 @@ func (tx *Tx) countLegs(cmd *app.PostMovement) ([]app.Leg, error) {
 			continue
 		}
 		leg := func(at *app.Place, qty int64) app.Leg {
-			return app.Leg{SKU: l.SKU, Location: at.Code, Lot: lot.code, Qty: qty, VariantID: v.id,
+			return app.Leg{SKU: v.sku, Location: at.Code, Lot: lot.code, Qty: qty, VariantID: v.id,
 				LocationID: at.ID, LotID: lot.id, Physical: at.Physical, Line: i}
 		}
 		legs = append(legs, leg(countLoc, -diff), leg(p, diff))
@@ -317,7 +322,7 @@ type variantRef struct {
 func (tx *Tx) variant(line int, sku string) (variantRef, error) {
 	v := variantRef{sku: sku}
 	var archived bool
-	err := tx.QueryRow(`SELECT id, track_lots, archived FROM variants WHERE sku = ?`, sku).Scan(&v.id, &v.trackLots, &archived)
+	err := tx.QueryRow(`SELECT id, sku, track_lots, archived FROM variants WHERE sku = ?`, sku).Scan(&v.id, &v.sku, &v.trackLots, &archived)
 	if err == sql.ErrNoRows {
 		return v, &app.Error{Code: app.ENOTFOUND, Field: fieldf("lines[%d].sku", line), Message: "no variant has SKU " + quote(sku)}
 	}

@@ -123,3 +123,48 @@ func TestShipLastUnitsConcurrently(t *testing.T) {
 		t.Errorf("on hand = %d, want 0", got)
 	}
 }
+
+func TestCodesMatchWithoutCase(t *testing.T) {
+	db := MustOpen(t, sqlite.Options{})
+	MustProduct(t, db, "Widget", false, "W-1")
+	MustLocations(t, db, "A-01")
+	m := MustPost(t, db, app.Receive, app.MovementLine{SKU: "w-1", Qty: 2, To: "a-01"})
+	if m.Legs[1].SKU != "W-1" || m.Legs[1].Location != "A-01" {
+		t.Errorf("legs name %s at %s, want the stored W-1 at A-01", m.Legs[1].SKU, m.Legs[1].Location)
+	}
+	_, err := db.CreateProduct(context.Background(), app.NewProduct{Name: "Clash", Variants: []app.NewVariant{{SKU: "w-1"}}})
+	if app.ErrorCode(err) != app.ECONFLICT || app.ErrorField(err) != "variants[0].sku" {
+		t.Errorf("SKU w-1 beside W-1: err %v, want conflict", err)
+	}
+	_, err = db.CreateProduct(context.Background(), app.NewProduct{Name: "Packs", Variants: []app.NewVariant{{SKU: "P-1",
+		Packagings: []app.Packaging{{Name: "case", Qty: 6}, {Name: "Case", Qty: 12}}}}})
+	if app.ErrorField(err) != "variants[0].packagings[1].name" || app.ErrorCode(err) != app.EINVALID {
+		t.Errorf("two packagings named case: err %v", err)
+	}
+}
+
+func TestIdempotencyKeyBelongsToItsUser(t *testing.T) {
+	db := MustOpen(t, sqlite.Options{})
+	sqlite.BcryptCost = 4
+	MustProduct(t, db, "Widget", false, "W-1")
+	MustLocations(t, db, "DOCK")
+	ctx := context.Background()
+	ana, err := db.AddUser(ctx, "ana", app.Clerk, "long enough password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bo, err := db.AddUser(ctx, "bo", app.Clerk, "long enough password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := app.PostMovement{Kind: app.Receive, IdempotencyKey: "shared", UserID: ana.ID,
+		Lines: []app.MovementLine{{SKU: "W-1", Qty: 1, To: "DOCK"}}}
+	m, _, err := db.PostMovement(ctx, cmd)
+	if err != nil || m.User != "ana" {
+		t.Fatalf("ana's post: %+v %v", m, err)
+	}
+	cmd.UserID = bo.ID
+	if _, _, err := db.PostMovement(ctx, cmd); app.ErrorCode(err) != app.ECONFLICT {
+		t.Errorf("bo reusing ana's key: err %v, want conflict", err)
+	}
+}

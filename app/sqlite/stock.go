@@ -22,10 +22,14 @@ func (db *DB) Movement(ctx context.Context, id int64) (*app.Movement, error) {
 }
 
 // Movements returns movements oldest first that have a leg matching every
-// field of f, with ids above f.After. Limit defaults to 100, at most 1000.
+// field of f, with ids above f.After. Limit defaults to 100 and is capped at
+// 1000.
 func (db *DB) Movements(ctx context.Context, f app.MovementFilter) ([]*app.Movement, error) {
-	if f.Limit <= 0 || f.Limit > 1000 {
+	switch {
+	case f.Limit <= 0:
 		f.Limit = 100
+	case f.Limit > 1000:
+		f.Limit = 1000
 	}
 	var conds []string
 	args := []any{f.After}
@@ -49,7 +53,7 @@ func (db *DB) Movements(ctx context.Context, f app.MovementFilter) ([]*app.Movem
 	where := `WHERE m.id > ?`
 	if len(conds) > 0 {
 		where += ` AND m.id IN (SELECT DISTINCT t.movement_id FROM inventory_transactions t WHERE t.movement_id > ?1 AND ` +
-			strings.Join(conds, " AND ") + ` ORDER BY t.movement_id LIMIT ` + itoa(int64(f.Limit)*4+4) + `)`
+			strings.Join(conds, " AND ") + ` ORDER BY t.movement_id LIMIT ` + itoa(int64(f.Limit)) + `)`
 	}
 	return db.movements(ctx, where, args, f.Limit)
 }
@@ -102,8 +106,11 @@ func (db *DB) Stock(ctx context.Context, f app.StockFilter) ([]app.Level, error)
 	if f.SKU == "" && f.Location == "" && f.Lot == "" {
 		return nil, app.FieldErrorf("sku", "give sku, location or lot")
 	}
-	if f.Limit <= 0 || f.Limit > 10000 {
+	switch {
+	case f.Limit <= 0:
 		f.Limit = 1000
+	case f.Limit > 10000:
+		f.Limit = 10000
 	}
 	var conds []string
 	var args []any
