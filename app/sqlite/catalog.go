@@ -100,10 +100,16 @@ func (db *DB) Product(ctx context.Context, id int64) (*app.Product, error) {
 	var skus []string
 	for rows.Next() {
 		var s string
-		rows.Scan(&s)
+		if err := rows.Scan(&s); err != nil {
+			rows.Close()
+			return nil, err
+		}
 		skus = append(skus, s)
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
 	for _, s := range skus {
 		v, err := db.Variant(ctx, s)
 		if err != nil {
@@ -189,6 +195,9 @@ func (db *DB) Location(ctx context.Context, code string) (*app.Location, error) 
 	if err == sql.ErrNoRows {
 		return nil, &app.Error{Code: app.ENOTFOUND, Field: "code", Message: "no location has code " + quote(code)}
 	}
+	if err != nil {
+		return nil, err
+	}
 	l.Attributes = json.RawMessage(attrs)
-	return l, err
+	return l, nil
 }

@@ -125,7 +125,10 @@ func (db *DB) UserByToken(ctx context.Context, token string) (*app.User, error) 
 	if err == sql.ErrNoRows {
 		return nil, app.Errorf(app.EUNAUTH, "the API token is not valid")
 	}
-	return u, err
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
 }
 
 // CountUsers returns how many accounts exist.
