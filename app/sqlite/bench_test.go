@@ -17,10 +17,10 @@ import (
 	"depot/app/sqlite"
 )
 
-// benchDB opens a synthetic warehouse for benchmarks: the file named by
+// benchPath returns a synthetic warehouse for benchmarks: the file named by
 // DEPOT_BENCH_DB (built at top scale when missing; postings are added to it),
 // else a small one built in a temp dir.
-func benchDB(b *testing.B, opt sqlite.Options) (*sqlite.DB, []sqlite.StockedPair) {
+func benchPath(b *testing.B) string {
 	b.Helper()
 	ctx := context.Background()
 	path := os.Getenv("DEPOT_BENCH_DB")
@@ -36,11 +36,19 @@ func benchDB(b *testing.B, opt sqlite.Options) (*sqlite.DB, []sqlite.StockedPair
 			b.Fatal(err)
 		}
 	}
+	return path
+}
+
+// openBench opens the benchmark database with pairs to move stock between.
+// The caller closes it before another handle opens the file: one writer
+// per file.
+func openBench(b *testing.B, path string, opt sqlite.Options) (*sqlite.DB, []sqlite.StockedPair) {
+	b.Helper()
+	ctx := context.Background()
 	db, err := sqlite.Open(ctx, path, opt)
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { db.Close() })
 	pairs, err := db.StockedPairs(ctx, 10_000, 50)
 	if err != nil {
 		b.Fatal(err)
@@ -51,21 +59,24 @@ func benchDB(b *testing.B, opt sqlite.Options) (*sqlite.DB, []sqlite.StockedPair
 	return db, pairs
 }
 
-var benchRun = time.Now().UnixNano()
+var (
+	benchRun = time.Now().UnixNano()
+	benchKey atomic.Int64 // keys are unique across every run of a benchmark
+)
 
 // postMoves posts moves of one unit between stocked pairs until pb says
 // stop, counting conflicts (a bin ran short) apart from failures.
 func postMoves(b *testing.B, db *sqlite.DB, pairs []sqlite.StockedPair, client int64, next func() bool, conflicts *atomic.Int64) {
 	rng := rand.New(rand.NewPCG(uint64(client), uint64(benchRun)))
 	ctx := context.Background()
-	for n := 0; next(); n++ {
+	for next() {
 		p := pairs[rng.IntN(len(pairs))]
 		from, to := p.From, p.To
 		if rng.IntN(2) == 0 {
 			from, to = to, from
 		}
 		_, _, err := db.PostMovement(ctx, app.PostMovement{Kind: app.Move,
-			IdempotencyKey: fmt.Sprintf("bench-%d-%d-%d", benchRun, client, n),
+			IdempotencyKey: fmt.Sprintf("bench-%d-%d", benchRun, benchKey.Add(1)),
 			Lines:          []app.MovementLine{{SKU: p.SKU, Qty: 1, From: from, To: to}}})
 		if app.ErrorCode(err) == app.ECONFLICT {
 			conflicts.Add(1)
@@ -80,6 +91,7 @@ func postMoves(b *testing.B, db *sqlite.DB, pairs []sqlite.StockedPair, client i
 // the group-committing writer with 1, 8 and 64 clients, and with group
 // commit off (one transaction per posting) as the baseline.
 func BenchmarkPostMove(b *testing.B) {
+	path := benchPath(b)
 	for _, tc := range []struct {
 		name     string
 		clients  int
@@ -87,10 +99,11 @@ func BenchmarkPostMove(b *testing.B) {
 	}{
 		{"clients=1", 1, 0}, {"clients=8", 8, 0}, {"clients=64", 64, 0}, {"clients=64/nogroup", 64, 1},
 	} {
+		db, pairs := openBench(b, path, sqlite.Options{MaxBatch: tc.maxBatch})
 		b.Run(tc.name, func(b *testing.B) {
-			db, pairs := benchDB(b, sqlite.Options{MaxBatch: tc.maxBatch})
 			var conflicts atomic.Int64
 			var clientSeq atomic.Int64
+			before := db.WriterStats()
 			b.ResetTimer()
 			if tc.clients == 1 {
 				i := 0
@@ -104,16 +117,20 @@ func BenchmarkPostMove(b *testing.B) {
 			b.StopTimer()
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "postings/s")
 			b.ReportMetric(float64(conflicts.Load()), "conflicts")
+			after := db.WriterStats()
+			b.ReportMetric(float64(after.Commands-before.Commands)/float64(max(1, after.Commits-before.Commits)), "group")
 		})
+		db.Close()
 	}
 }
 
 // BenchmarkStockLookup measures db.Stock for one SKU, idle and while eight
 // clients post moves.
 func BenchmarkStockLookup(b *testing.B) {
+	db, pairs := openBench(b, benchPath(b), sqlite.Options{})
+	defer db.Close()
 	for _, busy := range []bool{false, true} {
 		b.Run(map[bool]string{false: "idle", true: "posting"}[busy], func(b *testing.B) {
-			db, pairs := benchDB(b, sqlite.Options{})
 			ctx := context.Background()
 			stop := make(chan struct{})
 			var wg sync.WaitGroup
@@ -167,7 +184,8 @@ func percentiles(d []time.Duration) (p50, p99 time.Duration) {
 
 // BenchmarkVerify replays the whole ledger of the benchmark database.
 func BenchmarkVerify(b *testing.B) {
-	db, _ := benchDB(b, sqlite.Options{})
+	db, _ := openBench(b, benchPath(b), sqlite.Options{})
+	defer db.Close()
 	ctx := context.Background()
 	b.ResetTimer()
 	var legs int64

@@ -184,11 +184,22 @@ func (db *DB) loadVirtual(ctx context.Context) error {
 }
 
 // checkpointLoop copies the WAL back into the database file in the
-// background. PASSIVE never waits for the writer or readers; SQLite restarts
-// the WAL from its start once a checkpoint has caught up.
+// background. PASSIVE never waits for the writer or readers. Under steady
+// writes a pass never ends with the whole WAL copied (the writer appends
+// meanwhile), and SQLite only starts the WAL over from its beginning when a
+// write begins with every frame copied; so passes run back to back until one
+// is short, and then the writer copies the last few frames itself between
+// two groups (Writer.catchUp), which lets its next group restart the WAL.
+// Without that the WAL grows by every frame ever written.
 func (db *DB) checkpointLoop(ctx context.Context) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
+	var conn *sqlite3.SQLiteConn
+	defer func() {
+		if conn != nil {
+			conn.Close()
+		}
+	}()
 	for {
 		select {
 		case <-ctx.Done():
@@ -199,15 +210,25 @@ func (db *DB) checkpointLoop(ctx context.Context) {
 		if err != nil || fi.Size() < 4<<20 {
 			continue
 		}
-		conn, err := db.write.Driver().Open(dsn(db.Path, false))
-		if err != nil {
-			db.log.Warn("checkpoint: open", "err", err)
-			continue
+		if conn == nil {
+			c, err := db.write.Driver().Open(dsn(db.Path, false))
+			if err != nil {
+				db.log.Warn("checkpoint: open", "err", err)
+				continue
+			}
+			conn = c.(*sqlite3.SQLiteConn)
 		}
-		if _, err := conn.(*sqlite3.SQLiteConn).Exec("PRAGMA wal_checkpoint(PASSIVE)", nil); err != nil {
-			db.log.Warn("checkpoint", "err", err)
+		for pass := 0; pass < 10 && ctx.Err() == nil; pass++ {
+			start := time.Now()
+			if _, err := conn.Exec("PRAGMA wal_checkpoint(PASSIVE)", nil); err != nil {
+				db.log.Warn("checkpoint", "err", err)
+				break
+			}
+			if time.Since(start) < 20*time.Millisecond {
+				db.w.catchUp.Store(true)
+				break
+			}
 		}
-		conn.Close()
 	}
 }
 

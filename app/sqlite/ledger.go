@@ -61,7 +61,7 @@ type replayed int64
 func (tx *Tx) postMovement(cmd *app.PostMovement, reqHash []byte) (any, error) {
 	var id int64
 	var seen []byte
-	err := tx.QueryRow(`SELECT id, request_hash FROM movements WHERE idempotency_key = ?`, cmd.IdempotencyKey).Scan(&id, &seen)
+	err := tx.queryRow(`SELECT id, request_hash FROM movements WHERE idempotency_key = ?`, []any{cmd.IdempotencyKey}, &id, &seen)
 	switch {
 	case err == nil && bytes.Equal(seen, reqHash):
 		return replayed(id), nil
@@ -96,7 +96,7 @@ func (tx *Tx) postMovement(cmd *app.PostMovement, reqHash []byte) (any, error) {
 		m.EffectiveAt = cmd.EffectiveAt.UTC().Truncate(time.Millisecond)
 	}
 	if cmd.UserID != 0 {
-		if err := tx.QueryRow(`SELECT username FROM users WHERE id = ?`, cmd.UserID).Scan(&m.User); err != nil {
+		if err := tx.queryRow(`SELECT username FROM users WHERE id = ?`, []any{cmd.UserID}, &m.User); err != nil {
 			return nil, err
 		}
 	}
@@ -109,7 +109,7 @@ func (tx *Tx) postMovement(cmd *app.PostMovement, reqHash []byte) (any, error) {
 		in.RefType, in.RefID = m.Reference.Type, m.Reference.ID
 	}
 	hash, _ := chainHash(nil, tx.w.lastHash[:], &in)
-	_, err = tx.Exec(`INSERT INTO movements (id, kind, idempotency_key, request_hash, reference_type, reference_id,
+	_, err = tx.exec(`INSERT INTO movements (id, kind, idempotency_key, request_hash, reference_type, reference_id,
 		reason, note, reverses_id, user_id, posted_at, effective_at, prev_hash, hash)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		in.ID, in.Kind, in.Key, reqHash, null(in.RefType), null(in.RefID), null(in.Reason), null(in.Note),
@@ -132,16 +132,16 @@ func (tx *Tx) postMovement(cmd *app.PostMovement, reqHash []byte) (any, error) {
 // when the row is missing (an UPSERT would trip CHECK(on_hand >= 0) on every
 // negative delta, since SQLite checks the would-be inserted row first).
 func (tx *Tx) appendLeg(movementID int64, l *app.Leg, kind app.MovementKind) error {
-	if _, err := tx.Exec(`INSERT INTO inventory_transactions (movement_id, variant_id, location_id, lot_id, qty)
+	if _, err := tx.exec(`INSERT INTO inventory_transactions (movement_id, variant_id, location_id, lot_id, qty)
 		VALUES (?, ?, ?, ?, ?)`, movementID, l.VariantID, l.LocationID, nullID(l.LotID), l.Qty); err != nil {
 		return err
 	}
-	res, err := tx.Exec(`UPDATE inventory_levels SET on_hand = on_hand + ?
+	res, err := tx.exec(`UPDATE inventory_levels SET on_hand = on_hand + ?
 		WHERE variant_id = ? AND location_id = ? AND lot_id = ?`, l.Qty, l.VariantID, l.LocationID, l.LotID)
 	if err == nil {
 		var n int64
 		if n, err = res.RowsAffected(); err == nil && n == 0 {
-			_, err = tx.Exec(`INSERT INTO inventory_levels (variant_id, location_id, lot_id, physical, on_hand)
+			_, err = tx.exec(`INSERT INTO inventory_levels (variant_id, location_id, lot_id, physical, on_hand)
 				VALUES (?, ?, ?, ?, ?)`, l.VariantID, l.LocationID, l.LotID, boolInt(l.Physical), l.Qty)
 		}
 	}
@@ -154,8 +154,8 @@ func (tx *Tx) appendLeg(movementID int64, l *app.Leg, kind app.MovementKind) err
 // shortage explains a leg that would take a physical location below zero.
 func (tx *Tx) shortage(l *app.Leg, kind app.MovementKind) error {
 	var onHand int64
-	err := tx.QueryRow(`SELECT on_hand FROM inventory_levels WHERE variant_id = ? AND location_id = ? AND lot_id = ?`,
-		l.VariantID, l.LocationID, l.LotID).Scan(&onHand)
+	err := tx.queryRow(`SELECT on_hand FROM inventory_levels WHERE variant_id = ? AND location_id = ? AND lot_id = ?`,
+		[]any{l.VariantID, l.LocationID, l.LotID}, &onHand)
 	if err != nil && err != sql.ErrNoRows {
 		return err
 	}
@@ -236,8 +236,8 @@ func (tx *Tx) countLegs(cmd *app.PostMovement) ([]app.Leg, error) {
 		}
 		seen[k] = i
 		var onHand int64
-		err = tx.QueryRow(`SELECT on_hand FROM inventory_levels WHERE variant_id = ? AND location_id = ? AND lot_id = ?`,
-			v.id, p.ID, lot.id).Scan(&onHand)
+		err = tx.queryRow(`SELECT on_hand FROM inventory_levels WHERE variant_id = ? AND location_id = ? AND lot_id = ?`,
+			[]any{v.id, p.ID, lot.id}, &onHand)
 		if err != nil && err != sql.ErrNoRows {
 			return nil, err
 		}
@@ -320,30 +320,43 @@ type variantRef struct {
 }
 
 func (tx *Tx) variant(line int, sku string) (variantRef, error) {
-	v := variantRef{sku: sku}
-	var archived bool
-	err := tx.QueryRow(`SELECT id, sku, track_lots, archived FROM variants WHERE sku = ?`, sku).Scan(&v.id, &v.sku, &v.trackLots, &archived)
-	if err == sql.ErrNoRows {
-		return v, &app.Error{Code: app.ENOTFOUND, Field: fieldf("lines[%d].sku", line), Message: "no variant has SKU " + quote(sku)}
+	r, ok := tx.w.lookups.variant(sku)
+	if !ok {
+		r.v.sku = sku
+		err := tx.queryRow(`SELECT id, sku, track_lots, archived FROM variants WHERE sku = ?`, []any{sku},
+			&r.v.id, &r.v.sku, &r.v.trackLots, &r.archived)
+		if err == sql.ErrNoRows {
+			return variantRef{sku: sku}, &app.Error{Code: app.ENOTFOUND, Field: fieldf("lines[%d].sku", line), Message: "no variant has SKU " + quote(sku)}
+		}
+		if err != nil {
+			return r.v, err
+		}
+		tx.w.lookups.addVariant(sku, r)
 	}
-	if err == nil && archived {
-		return v, app.FieldErrorf(fieldf("lines[%d].sku", line), "SKU %s is archived", sku)
+	if r.archived {
+		return r.v, app.FieldErrorf(fieldf("lines[%d].sku", line), "SKU %s is archived", sku)
 	}
-	return v, err
+	return r.v, nil
 }
 
 func (tx *Tx) place(field, code string) (*app.Place, error) {
-	p := &app.Place{}
-	var archived bool
-	err := tx.QueryRow(`SELECT l.id, l.code, k.physical, l.archived FROM locations l
-		JOIN location_kinds k ON k.kind = l.kind WHERE l.code = ?`, code).Scan(&p.ID, &p.Code, &p.Physical, &archived)
-	if err == sql.ErrNoRows {
-		return nil, &app.Error{Code: app.ENOTFOUND, Field: field, Message: "no location has code " + quote(code)}
+	r, ok := tx.w.lookups.place(code)
+	if !ok {
+		err := tx.queryRow(`SELECT l.id, l.code, k.physical, l.archived FROM locations l
+		JOIN location_kinds k ON k.kind = l.kind WHERE l.code = ?`, []any{code}, &r.p.ID, &r.p.Code, &r.p.Physical, &r.archived)
+		if err == sql.ErrNoRows {
+			return nil, &app.Error{Code: app.ENOTFOUND, Field: field, Message: "no location has code " + quote(code)}
+		}
+		if err != nil {
+			return &r.p, err
+		}
+		tx.w.lookups.addPlace(code, r)
 	}
-	if err == nil && archived {
-		return nil, app.FieldErrorf(field, "location %s is archived", p.Code)
+	if r.archived {
+		return nil, app.FieldErrorf(field, "location %s is archived", r.p.Code)
 	}
-	return p, err
+	p := r.p
+	return &p, nil
 }
 
 type lotRef struct {
@@ -371,11 +384,11 @@ func (tx *Tx) lineLot(line int, kind app.MovementKind, v variantRef, ref *app.Lo
 		expires  sql.NullString
 		stateErr error
 	)
-	err := tx.QueryRow(`SELECT id, status, expires_on FROM lots WHERE variant_id = ? AND code = ?`, v.id, ref.Code).
-		Scan(&lot.id, &status, &expires)
+	err := tx.queryRow(`SELECT id, status, expires_on FROM lots WHERE variant_id = ? AND code = ?`, []any{v.id, ref.Code},
+		&lot.id, &status, &expires)
 	switch {
 	case err == sql.ErrNoRows && kind == app.Receive:
-		res, err := tx.Exec(`INSERT INTO lots (variant_id, code, expires_on, created_at) VALUES (?, ?, ?, ?)`,
+		res, err := tx.exec(`INSERT INTO lots (variant_id, code, expires_on, created_at) VALUES (?, ?, ?, ?)`,
 			v.id, ref.Code, null(ref.ExpiresOn), ms(tx.Now))
 		if err != nil {
 			return lot, err
