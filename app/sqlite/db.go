@@ -25,10 +25,22 @@ const driverName = "depot-sqlite3"
 func init() {
 	sql.Register(driverName, &sqlite3.SQLiteDriver{
 		ConnectHook: func(c *sqlite3.SQLiteConn) error {
+			// Plans that do not depend on bound values, so that reused
+			// statements are not re-prepared: see enableStablePlans.
+			if err := enableStablePlans(c); err != nil {
+				return err
+			}
 			// Checkpoints never run inside a commit: the writer's group
 			// commit would stall behind them. The background checkpointer
 			// (or Litestream) does them instead.
-			_, err := c.Exec("PRAGMA wal_autocheckpoint = 0", nil)
+			if _, err := c.Exec("PRAGMA wal_autocheckpoint = 0", nil); err != nil {
+				return err
+			}
+			// Pages of the database file are read through a memory map
+			// rather than a read call each: a reader's page cache starts
+			// over whenever the WAL has changed, which under steady writes
+			// is every read transaction.
+			_, err := c.Exec("PRAGMA mmap_size = 1073741824", nil)
 			return err
 		},
 	})
@@ -45,6 +57,9 @@ func dsn(path string, readOnly bool) string {
 	q.Set("_busy_timeout", "10000")
 	q.Set("_txlock", "immediate")
 	q.Set("_cache_size", "-8000") // 8 MB per connection
+	// Queries built per call (Stock, Movements) reuse their prepared
+	// statements instead of parsing and planning every time.
+	q.Set("_stmt_cache_size", "32")
 	if readOnly {
 		q.Set("_query_only", "1")
 	}
