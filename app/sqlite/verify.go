@@ -143,11 +143,12 @@ func verify(ctx context.Context, rdb *sql.DB) (*VerifyReport, error) {
 // the same text in SQL at four string concatenations per leg, which was most
 // of verify's time.)
 const (
-	verifyMovementsQuery = `SELECT id, kind, idempotency_key, request_hash, ifnull(reference_type, ''),
-		ifnull(reference_id, ''), ifnull(reason, ''), ifnull(note, ''), ifnull(reverses_id, 0),
-		ifnull(user_id, 0), posted_at, effective_at, prev_hash, hash
+	// The three hashes come as one 96-byte blob (request, previous, own):
+	// one value to copy instead of three.
+	verifyMovementsQuery = `SELECT id, kind, idempotency_key, reference_type, reference_id, reason, note,
+		reverses_id, user_id, posted_at, effective_at, CAST(request_hash || prev_hash || hash AS BLOB)
 	FROM movements WHERE id BETWEEN ? AND ? ORDER BY id`
-	verifyLegsQuery = `SELECT movement_id, variant_id, location_id, ifnull(lot_id, 0), qty
+	verifyLegsQuery = `SELECT movement_id, variant_id, location_id, lot_id, qty
 	FROM inventory_transactions WHERE movement_id BETWEEN ? AND ? ORDER BY movement_id, id`
 )
 
@@ -203,7 +204,7 @@ func verifyMerge(ctx context.Context, movs, legRows driver.Rows, lo, hi int64, p
 	problem func(int64, string, ...any)) error {
 	var (
 		in       chainInput
-		mv       = make([]driver.Value, 14)
+		mv       = make([]driver.Value, 12)
 		lg       = make([]driver.Value, 5)
 		leg      [5]int64 // movement, variant, location, lot, qty
 		haveLeg  bool
@@ -228,7 +229,7 @@ func verifyMerge(ctx context.Context, movs, legRows driver.Rows, lo, hi int64, p
 		}
 		for i := range leg {
 			n, ok := lg[i].(int64)
-			if !ok {
+			if !ok && !(i == 3 && lg[i] == nil) { // lot_id NULL: no lot, 0
 				return fmt.Errorf("verify: leg column %d is %T, not an integer", i, lg[i])
 			}
 			leg[i] = n
@@ -247,7 +248,8 @@ func verifyMerge(ctx context.Context, movs, legRows driver.Rows, lo, hi int64, p
 		if err != nil {
 			return err
 		}
-		if err := scanMovement(mv, &in); err != nil {
+		prevH, hashH, err := scanMovement(mv, &in)
+		if err != nil {
 			return err
 		}
 		r.movements++
@@ -260,7 +262,6 @@ func verifyMerge(ctx context.Context, movs, legRows driver.Rows, lo, hi int64, p
 			problem(in.ID, "movement ids jump from %d to %d: movements are missing", expectID-1, in.ID)
 		}
 		expectID = in.ID + 1
-		prevH, hashH := mv[12].([]byte), mv[13].([]byte)
 		if !bytes.Equal(prevH, prev) {
 			problem(in.ID, "its previous hash does not match the movement before it: the chain is broken")
 		}
@@ -318,37 +319,48 @@ func verifyMerge(ctx context.Context, movs, legRows driver.Rows, lo, hi int64, p
 	return nil
 }
 
-// scanMovement fills in from one row of verifyMovementsQuery.
-func scanMovement(v []driver.Value, in *chainInput) error {
-	var ok [12]bool
+// scanMovement fills in from one row of verifyMovementsQuery and returns
+// the stored previous and own hashes. NULLs read as "" and 0, as ifnull
+// would make them.
+func scanMovement(v []driver.Value, in *chainInput) (prev, hash []byte, err error) {
+	var ok [11]bool
 	in.ID, ok[0] = v[0].(int64)
 	in.Kind, ok[1] = text(v[1])
 	in.Key, ok[2] = text(v[2])
-	in.RequestHash, ok[3] = v[3].([]byte)
-	in.RefType, ok[4] = text(v[4])
-	in.RefID, ok[5] = text(v[5])
-	in.Reason, ok[6] = text(v[6])
-	in.Note, ok[7] = text(v[7])
-	in.Reverses, ok[8] = v[8].(int64)
-	in.UserID, ok[9] = v[9].(int64)
-	in.PostedAt, ok[10] = v[10].(int64)
-	in.EffectiveAt, ok[11] = v[11].(int64)
+	in.RefType, ok[3] = text(v[3])
+	in.RefID, ok[4] = text(v[4])
+	in.Reason, ok[5] = text(v[5])
+	in.Note, ok[6] = text(v[6])
+	in.Reverses, ok[7] = integer(v[7])
+	in.UserID, ok[8] = integer(v[8])
+	in.PostedAt, ok[9] = v[9].(int64)
+	in.EffectiveAt, ok[10] = v[10].(int64)
 	for i, good := range ok {
 		if !good {
-			return fmt.Errorf("verify: movement column %d is %T", i, v[i])
+			return nil, nil, fmt.Errorf("verify: movement column %d is %T", i, v[i])
 		}
 	}
-	if _, good := v[12].([]byte); !good {
-		return fmt.Errorf("verify: movement %d: prev_hash is %T", in.ID, v[12])
+	hashes, good := v[11].([]byte)
+	if !good || len(hashes) != 96 {
+		return nil, nil, fmt.Errorf("verify: movement %d: its hashes are not 3 x 32 bytes", in.ID)
 	}
-	if _, good := v[13].([]byte); !good {
-		return fmt.Errorf("verify: movement %d: hash is %T", in.ID, v[13])
+	in.RequestHash = hashes[:32]
+	return hashes[32:64], hashes[64:], nil
+}
+
+// integer reads an integer column where NULL means 0.
+func integer(v driver.Value) (int64, bool) {
+	if v == nil {
+		return 0, true
 	}
-	return nil
+	n, ok := v.(int64)
+	return n, ok
 }
 
 func text(v driver.Value) (string, bool) {
 	switch s := v.(type) {
+	case nil:
+		return "", true
 	case string:
 		return s, true
 	case []byte:
@@ -358,28 +370,65 @@ func text(v driver.Value) (string, bool) {
 }
 
 func checkLevels(ctx context.Context, rdb *sql.DB, replay *levelSums, rep *VerifyReport) error {
-	rows, err := rdb.QueryContext(ctx, `SELECT lv.variant_id, lv.location_id, lv.lot_id, lv.on_hand, v.sku, l.code
-		FROM inventory_levels lv JOIN variants v ON v.id = lv.variant_id JOIN locations l ON l.id = lv.location_id`)
+	// Names are looked up only for the levels that are wrong.
+	type wrong struct {
+		k            levelKey
+		onHand, want int64
+	}
+	var wrongs []wrong
+	conn, err := rdb.Conn(ctx)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	var bad []Problem
-	for rows.Next() {
-		var k levelKey
-		var onHand int64
-		var sku, loc string
-		if err := rows.Scan(&k.v, &k.loc, &k.lot, &onHand, &sku, &loc); err != nil {
+	defer conn.Close()
+	err = conn.Raw(func(dc any) error {
+		c, ok := dc.(driver.QueryerContext)
+		if !ok {
+			return fmt.Errorf("verify: driver connection %T cannot query", dc)
+		}
+		rows, err := c.QueryContext(context.Background(), `SELECT lv.variant_id, lv.location_id, lv.lot_id, lv.on_hand
+			FROM inventory_levels lv JOIN variants v ON v.id = lv.variant_id JOIN locations l ON l.id = lv.location_id`, nil)
+		if err != nil {
 			return err
 		}
-		rep.Levels++
-		want := replay.take(k)
-		if onHand != want {
-			bad = append(bad, Problem{What: fmt.Sprintf("level of SKU %s at %s lot %d is %d on hand; the ledger says %d", sku, loc, k.lot, onHand, want)})
+		defer rows.Close()
+		row := make([]driver.Value, 4)
+		for n := 0; ; n++ {
+			if err := rows.Next(row); err == io.EOF {
+				return nil
+			} else if err != nil {
+				return err
+			}
+			if n%8192 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			var v [4]int64
+			for i := range v {
+				if v[i], ok = row[i].(int64); !ok {
+					return fmt.Errorf("verify: level column %d is %T, not an integer", i, row[i])
+				}
+			}
+			k := levelKey{v[0], v[1], v[2]}
+			rep.Levels++
+			if want := replay.take(k); v[3] != want {
+				wrongs = append(wrongs, wrong{k, v[3], want})
+			}
 		}
-	}
-	if err := rows.Err(); err != nil {
+	})
+	if err != nil {
 		return err
+	}
+	var bad []Problem
+	for _, w := range wrongs {
+		var sku, loc string
+		err := rdb.QueryRowContext(ctx, `SELECT v.sku, l.code FROM variants v, locations l WHERE v.id = ? AND l.id = ?`,
+			w.k.v, w.k.loc).Scan(&sku, &loc)
+		if err != nil {
+			return err
+		}
+		bad = append(bad, Problem{What: fmt.Sprintf("level of SKU %s at %s lot %d is %d on hand; the ledger says %d", sku, loc, w.k.lot, w.onHand, w.want)})
 	}
 	replay.each(func(k levelKey, q int64) {
 		if q != 0 {
