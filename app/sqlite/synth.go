@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"time"
@@ -144,11 +145,32 @@ func BuildSynthetic(ctx context.Context, path string, o SynthOptions) (*SynthRep
 			return nil, err
 		}
 	}
+	// Written without syncs; on disk before it takes the name.
+	s.progress("syncing the file")
+	if err := syncFile(tmp); err != nil {
+		return nil, err
+	}
 	if err := os.Rename(tmp, path); err != nil {
+		return nil, err
+	}
+	if err := syncFile(filepath.Dir(path)); err != nil {
 		return nil, err
 	}
 	s.rep.Took = time.Since(start)
 	return &s.rep, nil
+}
+
+// syncFile fsyncs the file or directory at path.
+func syncFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // synth holds the state of one build: the catalog it made and the stock the
