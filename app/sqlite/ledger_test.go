@@ -168,3 +168,30 @@ func TestIdempotencyKeyBelongsToItsUser(t *testing.T) {
 		t.Errorf("bo reusing ana's key: err %v, want conflict", err)
 	}
 }
+
+func TestPostAfterCloseIsRefused(t *testing.T) {
+	db := MustOpen(t, sqlite.Options{})
+	MustProduct(t, db, "Widget", false, "W-1")
+	MustLocations(t, db, "DOCK")
+	var wg sync.WaitGroup
+	errs := make(chan error, 200)
+	for i := 0; i < 200; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := Post(db, app.Receive, app.MovementLine{SKU: "W-1", Qty: 1, To: "DOCK"})
+			errs <- err
+		}()
+	}
+	db.Close() // races the posts: each either commits or is refused, none hangs
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil && app.ErrorCode(err) != app.EUNAVAILABLE {
+			t.Errorf("post racing close: %v", err)
+		}
+	}
+	if _, err := Post(db, app.Receive, app.MovementLine{SKU: "W-1", Qty: 1, To: "DOCK"}); app.ErrorCode(err) != app.EUNAVAILABLE {
+		t.Errorf("post after close: err %v, want unavailable", err)
+	}
+}

@@ -33,6 +33,8 @@ type Writer struct {
 	quit     chan struct{}
 	stopped  chan struct{}
 	closeMu  sync.Once
+	enqueue  sync.RWMutex // held for reading while a command is queued
+	closed   bool         // set under enqueue: no more commands
 
 	// Chain state: the hash of the newest movement and the next movement
 	// id. Saved before each command and restored when it rolls back.
@@ -131,11 +133,18 @@ func (w *Writer) loadChain(ctx context.Context) error {
 // fn's writes alone and is returned as is.
 func (w *Writer) Do(ctx context.Context, fn func(*Tx) (any, error)) (any, error) {
 	j := &job{ctx: ctx, fn: fn, done: make(chan result, 1)}
+	// The read lock keeps Close from finishing its drain while a command
+	// is being queued: a command queued after the drain would wait forever.
+	w.enqueue.RLock()
+	if w.closed {
+		w.enqueue.RUnlock()
+		return nil, app.Errorf(app.EUNAVAILABLE, "depot is shutting down")
+	}
 	select {
 	case w.jobs <- j:
-	case <-w.quit:
-		return nil, app.Errorf(app.EUNAVAILABLE, "depot is shutting down")
+		w.enqueue.RUnlock()
 	case <-ctx.Done():
+		w.enqueue.RUnlock()
 		return nil, app.Errorf(app.EUNAVAILABLE, "request cancelled before it was written")
 	}
 	// Once queued the job runs; wait for its outcome even if ctx ends, so
@@ -147,6 +156,9 @@ func (w *Writer) Do(ctx context.Context, fn func(*Tx) (any, error)) (any, error)
 // Close lets queued commands finish, then stops the writer.
 func (w *Writer) Close() {
 	w.closeMu.Do(func() {
+		w.enqueue.Lock()
+		w.closed = true
+		w.enqueue.Unlock()
 		close(w.quit)
 		<-w.stopped
 		for _, s := range w.stmts {
