@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/mattn/go-sqlite3"
+
 	"depot/app"
 )
 
@@ -106,5 +108,19 @@ func TestWriterLookupsForget(t *testing.T) {
 	}
 	if len(rep.Problems) > 0 {
 		t.Errorf("verify: %v", rep.Problems)
+	}
+}
+
+// TestStablePlans fails when the driver no longer lets the connect hook
+// turn on the query planner stability guarantee (see enableStablePlans).
+func TestStablePlans(t *testing.T) {
+	d := &sqlite3.SQLiteDriver{}
+	c, err := d.Open(dsn(filepath.Join(t.TempDir(), "plans.db"), false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := enableStablePlans(c.(*sqlite3.SQLiteConn)); err != nil {
+		t.Fatal(err)
 	}
 }
