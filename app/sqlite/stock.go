@@ -116,11 +116,10 @@ func (db *DB) Stock(ctx context.Context, f app.StockFilter) ([]app.Level, error)
 	var args []any
 	var with string
 	if f.SKU != "" {
-		id, err := db.variantID(ctx, f.SKU)
-		if err != nil {
-			return nil, err
-		}
-		conds, args = append(conds, "lv.variant_id = ?"), append(args, id)
+		// Resolved inside the one query: a lookup by SKU is the hot read of
+		// the floor, and a second round trip doubled its time. An unknown
+		// SKU is told apart from an empty one below.
+		conds, args = append(conds, "lv.variant_id = (SELECT id FROM variants WHERE sku = ?)"), append(args, f.SKU)
 	}
 	if f.Location != "" {
 		id, err := db.locationID(ctx, f.Location)
@@ -156,7 +155,15 @@ func (db *DB) Stock(ctx context.Context, f app.StockFilter) ([]app.Level, error)
 		l.Available = l.OnHand - l.Reserved
 		levels = append(levels, l)
 	}
-	return levels, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(levels) == 0 && f.SKU != "" {
+		if _, err := db.variantID(ctx, f.SKU); err != nil {
+			return nil, err
+		}
+	}
+	return levels, nil
 }
 
 func (db *DB) variantID(ctx context.Context, sku string) (int64, error) {
