@@ -242,8 +242,10 @@ func (cfg *benchConfig) run(ctx context.Context, res *benchResult) error {
 }
 
 // warm reads the database file once, so that measurements start from the
-// page cache a running depot would have rather than from the disk: some
-// machines (this one) page out file data idle for a minute.
+// page cache a running depot would have rather than from the disk (some
+// machines, this one, page out file data idle for a minute), and syncs it,
+// so that no writeback of an earlier copy of the file (cp) competes with
+// the fsyncs of the postings.
 func warm(path string) error {
 	for _, name := range []string{path, path + "-wal"} {
 		f, err := os.Open(name)
@@ -254,6 +256,9 @@ func warm(path string) error {
 			return err
 		}
 		_, err = io.Copy(io.Discard, f)
+		if err == nil {
+			err = f.Sync()
+		}
 		f.Close()
 		if err != nil {
 			return err
