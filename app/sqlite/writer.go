@@ -54,6 +54,7 @@ type Writer struct {
 	lookups  lookups
 
 	commits, commands atomic.Int64
+	hooks             commitHooks // told of each commit; see notify.go
 }
 
 // WriterStats counts the writer's work since the database was opened.
@@ -254,6 +255,7 @@ func (w *Writer) runBatch(batch []*job, results []result) ([]*job, []result) {
 	} else {
 		w.commits.Add(1)
 		w.commands.Add(int64(len(batch)))
+		w.hooks.fire(savedID, w.nextID)
 	}
 	w.deliver(batch, results)
 	return batch, results
