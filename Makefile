@@ -5,14 +5,16 @@ GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 BIN     := bin/depot
-ADDR    ?= :8080
+ADDR      ?= :8443
+HTTP_ADDR ?= :8080
 
-.PHONY: run build test deps generate check-generated check-format vet fuzz bench clean
+.PHONY: run build test deps generate check-generated check-format vet fuzz bench clean assets screenshots
 
-## run: build and start depot on a demo warehouse (demo/depot.db) at http://localhost:8080
+## run: build and start depot on a demo warehouse (demo/depot.db) at https://localhost:8443
+## (its CA and install steps at http://localhost:8080/ca); prints the URL and the owner's password
 run: build
 	@mkdir -p demo
-	./$(BIN) serve --demo --db demo/depot.db --addr $(ADDR)
+	./$(BIN) serve --demo --db demo/depot.db --addr $(ADDR) --http-addr $(HTTP_ADDR)
 
 ## build: compile bin/depot with the version stamped in
 build:
@@ -27,6 +29,7 @@ test: deps check-generated check-format vet
 deps:
 	@command -v gcc >/dev/null || { echo "installing gcc (cgo)"; $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq gcc; }
 	@command -v sqlite3 >/dev/null || { echo "installing sqlite3"; $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq sqlite3; }
+	@command -v chromium >/dev/null || { echo "installing chromium (browser tests)"; $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 	$(GO) mod download
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -45,6 +48,17 @@ check-format:
 
 vet:
 	$(GO) vet ./...
+
+## assets: refresh the vendored htmx and its SSE extension from the versions pinned in
+## views/assets/package-lock.json (npm ci), then commit views/static
+assets:
+	cd views/assets && npm ci --no-audit --no-fund --ignore-scripts
+	cp views/assets/node_modules/htmx.org/dist/htmx.min.js views/static/htmx.min.js
+	cp views/assets/node_modules/htmx-ext-sse/dist/sse.min.js views/static/htmx-ext-sse.min.js
+
+## screenshots: run the browser tests and write docs/screenshots/*.png (360 px and desktop)
+screenshots:
+	$(GO) test -count=1 -run 'TestBrowser' ./cmd/depot/ -args -screenshots=$(CURDIR)/docs/screenshots
 
 ## fuzz: run the fuzzers longer than make test does
 fuzz:
