@@ -308,6 +308,9 @@ func TestBrowser(t *testing.T) {
 	})
 
 	t.Run("SecondTabSeesStockLive", func(t *testing.T) {
+		step(t, ctx, "search list", chromedp.EmulateViewport(360, 800), chromedp.Navigate(s.base+"/search?q=mug"))
+		waitText(t, ctx, "main table", "MUG-RED")
+		shot(t, ctx, "search", 360)
 		step(t, ctx, "search", chromedp.EmulateViewport(360, 800), chromedp.Navigate(s.base+"/"),
 			chromedp.WaitVisible(chromedp.CSS("#q")), chromedp.SendKeys(chromedp.CSS("#q"), "mug-blu\n"))
 		waitText(t, ctx, "#total-on-hand", "24")

@@ -67,6 +67,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	servers := []*http.Server{srv}
 	scheme := "http"
 	attrs := []any{"version", version, "db", *path}
+	caURL := ""
 	if tlsc != nil {
 		scheme = "https"
 		srv.TLSConfig = tlsc.config
@@ -80,12 +81,13 @@ func runServe(ctx context.Context, e *env, args []string) int {
 			plain := newServer(web.NewPlainHandler(web.PlainHTTP{CACert: tlsc.caPEM, Fingerprint: tlsc.fingerprint, HTTPSPort: port}, log), log)
 			servers = append(servers, plain)
 			go serveOn(plain, pln)
+			caURL = "http://" + consoleAddr(pln.Addr()) + "/ca"
 			attrs = append(attrs, "ca_url", "http://"+pln.Addr().String()+"/ca")
 		}
 	}
 	attrs = append(attrs, "addr", scheme+"://"+ln.Addr().String())
 	log.Info("depot serving", attrs...)
-	printWelcome(e, scheme, ln.Addr(), ui.SetupCode, tlsc)
+	printWelcome(e, scheme+"://"+consoleAddr(ln.Addr())+"/", ui.SetupCode, caURL, tlsc)
 	errc := make(chan error, 1)
 	go func() {
 		if tlsc != nil {
@@ -138,17 +140,25 @@ func newSetupCode() string {
 
 // printWelcome tells the person at the console where depot is and, on a
 // box without accounts, the setup code.
-func printWelcome(e *env, scheme string, addr net.Addr, setupCode string, tlsc *tlsSetup) {
-	host, port, _ := net.SplitHostPort(addr.String())
-	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
-		host = consoleHost()
-	}
-	url := fmt.Sprintf("%s://%s/", scheme, net.JoinHostPort(host, port))
+func printWelcome(e *env, url, setupCode, caURL string, tlsc *tlsSetup) {
 	fmt.Fprintf(e.stdout, "depot is at %s\n", url)
 	if tlsc != nil && tlsc.caPEM != nil {
-		fmt.Fprintf(e.stdout, "Browsers trust it once they have installed depot's CA (see /ca on the plain-HTTP port).\nCA fingerprint (SHA-256): %s\n", tlsc.fingerprint)
+		if caURL != "" {
+			fmt.Fprintf(e.stdout, "Browsers trust it once they have installed depot's CA: %s\n", caURL)
+		}
+		fmt.Fprintf(e.stdout, "CA fingerprint (SHA-256): %s\n", tlsc.fingerprint)
 	}
 	if setupCode != "" {
 		fmt.Fprintf(e.stdout, "\nNo accounts yet. Open %ssetup and enter this setup code to create the owner:\n  %s\n\n", url, setupCode)
 	}
+}
+
+// consoleAddr is addr as a person on the LAN would type it: a listener on
+// every interface is shown with the box's first LAN address.
+func consoleAddr(addr net.Addr) string {
+	host, port, _ := net.SplitHostPort(addr.String())
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = consoleHost()
+	}
+	return net.JoinHostPort(host, port)
 }
