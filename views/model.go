@@ -110,3 +110,7 @@ func csrfHeaders(token string) string {
 	b, _ := json.Marshal(map[string]string{"X-CSRF-Token": token})
 	return string(b)
 }
+
+// htmxConfig keeps htmx within the pages' Content-Security-Policy: no
+// injected <style>, no eval.
+const htmxConfig = `{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}`
