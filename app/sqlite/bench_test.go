@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -127,7 +128,7 @@ func BenchmarkPostMove(b *testing.B) {
 // BenchmarkStockLookup measures db.Stock for one SKU, idle and while eight
 // clients post moves.
 func BenchmarkStockLookup(b *testing.B) {
-	db, pairs := openBench(b, benchPath(b), sqlite.Options{})
+	db, pairs := openBench(b, benchPath(b), sqlite.Options{WriterNice: envInt("DEPOT_WRITER_NICE")})
 	defer db.Close()
 	for _, busy := range []bool{false, true} {
 		b.Run(map[bool]string{false: "idle", true: "posting"}[busy], func(b *testing.B) {
@@ -193,3 +194,7 @@ func BenchmarkVerify(b *testing.B) {
 	}
 	b.ReportMetric(float64(legs)*float64(b.N)/b.Elapsed().Seconds(), "legs/s")
 }
+
+// envInt reads an integer setting for a benchmark, e.g. DEPOT_WRITER_NICE=-1
+// to compare with the writer at normal priority.
+func envInt(k string) int { n, _ := strconv.Atoi(os.Getenv(k)); return n }

@@ -79,6 +79,10 @@ type Options struct {
 	ReadConns int
 	// NoCheckpoint leaves WAL checkpoints to someone else (Litestream).
 	NoCheckpoint bool
+	// WriterNice is the nice value of the writer's thread, which lets reads
+	// preempt it (default 10; negative leaves the writer at the process's
+	// priority).
+	WriterNice int
 	// Now is the clock; time.Now by default.
 	Now func() time.Time
 	// Logger receives operational messages; slog.Default() by default.
@@ -105,6 +109,9 @@ type DB struct {
 func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if path == "" {
 		return nil, app.Errorf(app.EINVALID, "no database path given")
+	}
+	if opt.WriterNice == 0 {
+		opt.WriterNice = 10
 	}
 	if opt.MaxBatch <= 0 {
 		opt.MaxBatch = 256
@@ -146,7 +153,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
-	if db.w, err = newWriter(ctx, conn, opt.MaxBatch, opt.Now, opt.Logger); err != nil {
+	if db.w, err = newWriter(ctx, conn, opt.MaxBatch, opt.WriterNice, opt.Now, opt.Logger); err != nil {
 		conn.Close()
 		db.Close()
 		return nil, err
