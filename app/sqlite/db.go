@@ -83,6 +83,11 @@ type Options struct {
 	// preempt it (default 10; negative leaves the writer at the process's
 	// priority).
 	WriterNice int
+	// WriterCacheMB is the page cache of the writer's connection (default
+	// 64). The pages a group commit changes are spread over the ledger's
+	// indexes; with a small cache the writer read them back from the WAL
+	// one pread at a time.
+	WriterCacheMB int
 	// Now is the clock; time.Now by default.
 	Now func() time.Time
 	// Logger receives operational messages; slog.Default() by default.
@@ -150,6 +155,14 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	}
 	conn, err := db.write.Conn(ctx)
 	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if opt.WriterCacheMB == 0 {
+		opt.WriterCacheMB = 64
+	}
+	if _, err := conn.ExecContext(ctx, "PRAGMA cache_size = "+itoa(-1024*int64(opt.WriterCacheMB))); err != nil {
+		conn.Close()
 		db.Close()
 		return nil, err
 	}
