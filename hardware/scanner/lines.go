@@ -25,7 +25,7 @@ type LineOptions struct {
 	// NoAIM treats a leading "]xy" as data, for scanners configured
 	// without AIM identifiers.
 	NoAIM bool
-	// MaxLen caps a scan; 0 means MaxScanLen.
+	// MaxLen caps a scan; 0 or more than MaxScanLen means MaxScanLen.
 	MaxLen int
 }
 
@@ -41,7 +41,7 @@ type LineDecoder struct {
 // NewLineDecoder returns a decoder for scans framed as
 // [prefix] [AIM] data suffix.
 func NewLineDecoder(opt LineOptions) *LineDecoder {
-	if opt.MaxLen <= 0 {
+	if opt.MaxLen <= 0 || opt.MaxLen > MaxScanLen {
 		opt.MaxLen = MaxScanLen
 	}
 	return &LineDecoder{opt: opt}

@@ -29,7 +29,7 @@ type Scan struct {
 // Scan. A leading AIM identifier is split off and decoded unless noAIM is
 // set (for scanners configured without AIM prefixes whose data may start
 // with ']'). Errors are *app.Error with code invalid and say which scan was
-// refused and why: empty data, or GS1 data that does not start with an
+// refused and why: empty data, data longer than MaxScanLen, or GS1 data that does not start with an
 // Application Identifier.
 func Decode(frame []byte, at time.Time, noAIM bool) (Scan, error) {
 	if noAIM {
@@ -50,6 +50,9 @@ func newScan(a AIM, data []byte, at time.Time) (Scan, error) {
 			return Scan{}, scanErrorf(nil, "scan with AIM %s carries no data", a.ID)
 		}
 		return Scan{}, scanErrorf(nil, "empty scan")
+	}
+	if len(data) > MaxScanLen {
+		return Scan{}, scanErrorf(data, "longer than %d bytes: discarded", MaxScanLen)
 	}
 	if a.GS1 && !(len(data) >= 2 && isDigit(data[0]) && isDigit(data[1])) {
 		return Scan{}, scanErrorf(data, "AIM %s says GS1 but the data does not start with an Application Identifier (two digits)", a.ID)
