@@ -25,13 +25,13 @@ import (
 
 // Device is one device found on the box.
 type Device struct {
-	Kind         string `json:"kind"`               // hardware.SchemeSerial, SchemeUSBLP or SchemeHID
-	Address      string `json:"address"`            // what to put in config, e.g. serial:/dev/serial/by-id/...
-	Path         string `json:"path"`               // /dev/ttyUSB0, /dev/usb/lp0, or the libusb path of a HID interface
-	ByID         string `json:"by_id,omitempty"`    // the /dev/serial/by-id link to Path, when udev made one
-	VID          string `json:"vid,omitempty"`      // USB vendor ID, four lower-case hex digits; "" when not USB or unknown
-	PID          string `json:"pid,omitempty"`      // USB product ID, likewise
-	Serial       string `json:"serial,omitempty"`   // USB serial number
+	Kind         string `json:"kind"`             // hardware.SchemeSerial, SchemeUSBLP or SchemeHID
+	Address      string `json:"address"`          // what to put in config, e.g. serial:/dev/serial/by-id/...
+	Path         string `json:"path"`             // /dev/ttyUSB0, /dev/usb/lp0, or the libusb path of a HID interface
+	ByID         string `json:"by_id,omitempty"`  // the /dev/serial/by-id link to Path, when udev made one
+	VID          string `json:"vid,omitempty"`    // USB vendor ID, four lower-case hex digits; "" when not USB or unknown
+	PID          string `json:"pid,omitempty"`    // USB product ID, likewise
+	Serial       string `json:"serial,omitempty"` // USB serial number
 	Manufacturer string `json:"manufacturer,omitempty"`
 	Product      string `json:"product,omitempty"`
 }
