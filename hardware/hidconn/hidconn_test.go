@@ -1,4 +1,4 @@
-package hidconn
+package hidconn_test
 
 import (
 	"bytes"
@@ -8,34 +8,36 @@ import (
 	"time"
 
 	"depot/app"
+	"depot/hardware/hidconn"
+	"depot/hardware/hidconn/hidtest"
 )
 
 var (
-	honeywellA = Info{Path: "1-1.2:1.0", VID: 0x0c2e, PID: 0x0b61, Serial: "17010B0C99", Manufacturer: "Honeywell Imaging & Mobility", Product: "1900", Interface: 0}
-	honeywellB = Info{Path: "1-1.3:1.0", VID: 0x0c2e, PID: 0x0b61, Serial: "18022C1D01", Manufacturer: "Honeywell Imaging & Mobility", Product: "1900", Interface: 0}
-	dymoM10    = Info{Path: "1-1.4:1.0", VID: 0x0922, PID: 0x8003, Manufacturer: "DYMO", Product: "M10 10 Lb Digital Postal Scale", Interface: 0}
+	honeywellA = hidconn.Info{Path: "1-1.2:1.0", VID: 0x0c2e, PID: 0x0b61, Serial: "17010B0C99", Manufacturer: "Honeywell Imaging & Mobility", Product: "1900", Interface: 0}
+	honeywellB = hidconn.Info{Path: "1-1.3:1.0", VID: 0x0c2e, PID: 0x0b61, Serial: "18022C1D01", Manufacturer: "Honeywell Imaging & Mobility", Product: "1900", Interface: 0}
+	dymoM10    = hidconn.Info{Path: "1-1.4:1.0", VID: 0x0922, PID: 0x8003, Manufacturer: "DYMO", Product: "M10 10 Lb Digital Postal Scale", Interface: 0}
 	// A composite scanner: keyboard on interface 0, HID POS on interface 1.
-	zebraKbd = Info{Path: "1-2:1.0", VID: 0x05e0, PID: 0x1300, Serial: "S19", Product: "Symbol Bar Code Scanner", Interface: 0}
-	zebraPOS = Info{Path: "1-2:1.1", VID: 0x05e0, PID: 0x1300, Serial: "S19", Product: "Symbol Bar Code Scanner", Interface: 1}
+	zebraKbd = hidconn.Info{Path: "1-2:1.0", VID: 0x05e0, PID: 0x1300, Serial: "S19", Product: "Symbol Bar Code Scanner", Interface: 0}
+	zebraPOS = hidconn.Info{Path: "1-2:1.1", VID: 0x05e0, PID: 0x1300, Serial: "S19", Product: "Symbol Bar Code Scanner", Interface: 1}
 	// Two equal scales without serial numbers.
-	stampsA = Info{Path: "2-1:1.0", VID: 0x1446, PID: 0x6a73, Product: "Stamps.com Model 510 5LB Scale"}
-	stampsB = Info{Path: "2-2:1.0", VID: 0x1446, PID: 0x6a73, Product: "Stamps.com Model 510 5LB Scale"}
+	stampsA = hidconn.Info{Path: "2-1:1.0", VID: 0x1446, PID: 0x6a73, Product: "Stamps.com Model 510 5LB Scale"}
+	stampsB = hidconn.Info{Path: "2-2:1.0", VID: 0x1446, PID: 0x6a73, Product: "Stamps.com Model 510 5LB Scale"}
 )
 
 func TestParseTarget(t *testing.T) {
 	for _, tc := range []struct {
 		addr string
-		want Target
+		want hidconn.Target
 	}{
-		{"hid:0922:8003", Target{VID: 0x0922, PID: 0x8003, Interface: -1, Index: -1, ReportSize: 64}},
-		{"HID:0C2E:0B61?serial=17010B0C99", Target{VID: 0x0c2e, PID: 0x0b61, Serial: "17010B0C99", Interface: -1, Index: -1, ReportSize: 64}},
-		{"hid:05e0:1300?interface=1&report=32", Target{VID: 0x05e0, PID: 0x1300, Interface: 1, Index: -1, ReportSize: 32}},
-		{"hid:1446:6a73?index=1", Target{VID: 0x1446, PID: 0x6a73, Interface: -1, Index: 1, ReportSize: 64}},
+		{"hid:0922:8003", hidconn.Target{VID: 0x0922, PID: 0x8003, Interface: -1, Index: -1, ReportSize: 64}},
+		{"HID:0C2E:0B61?serial=17010B0C99", hidconn.Target{VID: 0x0c2e, PID: 0x0b61, Serial: "17010B0C99", Interface: -1, Index: -1, ReportSize: 64}},
+		{"hid:05e0:1300?interface=1&report=32", hidconn.Target{VID: 0x05e0, PID: 0x1300, Interface: 1, Index: -1, ReportSize: 32}},
+		{"hid:1446:6a73?index=1", hidconn.Target{VID: 0x1446, PID: 0x6a73, Interface: -1, Index: 1, ReportSize: 64}},
 	} {
-		got, err := ParseTarget(tc.addr)
+		got, err := hidconn.ParseTarget(tc.addr)
 		tc.want.Address = got.Address
 		if err != nil || got != tc.want {
-			t.Errorf("ParseTarget(%q) = %+v, %v\nwant %+v", tc.addr, got, err, tc.want)
+			t.Errorf("hidconn.ParseTarget(%q) = %+v, %v\nwant %+v", tc.addr, got, err, tc.want)
 		}
 	}
 	for _, tc := range []struct{ addr, msg string }{
@@ -50,15 +52,15 @@ func TestParseTarget(t *testing.T) {
 		{"hid:0922:8003?index=1&index=2", `setting "index" given 2 times`},
 		{"0922:8003", "unknown scheme"},
 	} {
-		_, err := ParseTarget(tc.addr)
+		_, err := hidconn.ParseTarget(tc.addr)
 		if app.ErrorCode(err) != app.EINVALID || app.ErrorField(err) != "address" || !strings.Contains(err.Error(), tc.msg) {
-			t.Errorf("ParseTarget(%q) = %v; want an invalid address error containing %q", tc.addr, err, tc.msg)
+			t.Errorf("hidconn.ParseTarget(%q) = %v; want an invalid address error containing %q", tc.addr, err, tc.msg)
 		}
 	}
 }
 
 func TestOpenErrors(t *testing.T) {
-	b := newFakeBackend(honeywellA, honeywellB, stampsA, stampsB)
+	b := hidtest.New(honeywellA, honeywellB, stampsA, stampsB)
 	for _, tc := range []struct{ addr, code, msg string }{
 		{"hid:0922:8003", app.EUNAVAILABLE, "hid:0922:8003: no HID device hid:0922:8003 is attached (4 HID devices visible). On Linux depot reaches HID devices through libusb"},
 		{"hid:0922:8003", app.EUNAVAILABLE, `SUBSYSTEM=="usb", ATTR{idVendor}=="0922", ATTR{idProduct}=="8003", MODE="0660", GROUP="plugdev"`},
@@ -66,18 +68,18 @@ func TestOpenErrors(t *testing.T) {
 		{"hid:0c2e:0b61?serial=NOPE", app.EUNAVAILABLE, `no HID device hid:0c2e:0b61 matches serial "NOPE"`},
 		{"hid:1446:6a73?index=2", app.EINVALID, "index 2, but only 2 matching HID devices are attached"},
 	} {
-		_, err := Open(b, tc.addr)
+		_, err := hidconn.Open(b, tc.addr)
 		if app.ErrorCode(err) != tc.code || !strings.Contains(err.Error(), tc.msg) {
-			t.Errorf("Open(%q) = %v\nwant code %s containing %q", tc.addr, err, tc.code, tc.msg)
+			t.Errorf("hidconn.Open(%q) = %v\nwant code %s containing %q", tc.addr, err, tc.code, tc.msg)
 		}
 	}
 	// Busy: a second open of the same device fails the way libusb's claim does.
-	c, err := Open(b, "hid:0c2e:0b61?serial=17010B0C99")
+	c, err := hidconn.Open(b, "hid:0c2e:0b61?serial=17010B0C99")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	_, err = Open(b, "hid:0c2e:0b61?index=0")
+	_, err = hidconn.Open(b, "hid:0c2e:0b61?index=0")
 	if app.ErrorCode(err) != app.EUNAVAILABLE || !strings.Contains(err.Error(), "hid:0c2e:0b61?index=0: open 1-1.2:1.0: hidapi: failed to open device: the device is busy") ||
 		!strings.Contains(err.Error(), "docs/devices.md") {
 		t.Errorf("second open = %v", err)
@@ -85,7 +87,7 @@ func TestOpenErrors(t *testing.T) {
 }
 
 func TestAddressForSelectsEachDevice(t *testing.T) {
-	all := []Info{honeywellA, honeywellB, dymoM10, zebraKbd, zebraPOS, stampsA, stampsB}
+	all := []hidconn.Info{honeywellA, honeywellB, dymoM10, zebraKbd, zebraPOS, stampsA, stampsB}
 	want := map[string]string{
 		honeywellA.Path: "hid:0c2e:0b61?serial=17010B0C99",
 		honeywellB.Path: "hid:0c2e:0b61?serial=18022C1D01",
@@ -95,19 +97,19 @@ func TestAddressForSelectsEachDevice(t *testing.T) {
 		stampsA.Path:    "hid:1446:6a73?index=0",
 		stampsB.Path:    "hid:1446:6a73?index=1",
 	}
-	b := newFakeBackend(all...)
+	b := hidtest.New(all...)
 	for i, in := range all {
-		addr := AddressFor(all, i)
+		addr := hidconn.AddressFor(all, i)
 		if addr != want[in.Path] {
-			t.Errorf("AddressFor(%s) = %q, want %q", in.Path, addr, want[in.Path])
+			t.Errorf("hidconn.AddressFor(%s) = %q, want %q", in.Path, addr, want[in.Path])
 		}
-		c, err := Open(b, addr)
+		c, err := hidconn.Open(b, addr)
 		if err != nil {
-			t.Errorf("Open(%q): %v", addr, err)
+			t.Errorf("hidconn.Open(%q): %v", addr, err)
 			continue
 		}
 		if c.Info() != in {
-			t.Errorf("Open(%q) opened %+v, want %+v", addr, c.Info(), in)
+			t.Errorf("hidconn.Open(%q) opened %+v, want %+v", addr, c.Info(), in)
 		}
 		c.Close()
 	}
@@ -120,14 +122,14 @@ func report(id byte, fill byte) []byte {
 }
 
 func TestConnReadsOneReportPerRead(t *testing.T) {
-	b := newFakeBackend(dymoM10)
-	c, err := Open(b, "hid:0922:8003")
+	b := hidtest.New(dymoM10)
+	c, err := hidconn.Open(b, "hid:0922:8003")
 	if err != nil {
 		t.Fatal(err)
 	}
-	dev := b.device(dymoM10.Path)
-	dev.reports <- report(3, 0xAA)
-	dev.reports <- report(3, 0xBB)
+	dev := b.Device(dymoM10.Path)
+	dev.Send(report(3, 0xAA))
+	dev.Send(report(3, 0xBB))
 	if err := c.SetReadTimeout(50 * time.Millisecond); err != nil {
 		t.Fatal(err)
 	}
@@ -161,14 +163,14 @@ func TestConnReadsOneReportPerRead(t *testing.T) {
 	if err := c.SendFeature([]byte{0xFE, 0x01}); err != nil {
 		t.Fatal(err)
 	}
-	if len(dev.written) != 1 || !bytes.Equal(dev.written[0], []byte{2, 2}) || len(dev.features) != 1 || !bytes.Equal(dev.features[0], []byte{0xFE, 1}) {
-		t.Errorf("device got writes % x, features % x", dev.written, dev.features)
+	if w, f := dev.Written(), dev.Features(); len(w) != 1 || !bytes.Equal(w[0], []byte{2, 2}) || len(f) != 1 || !bytes.Equal(f[0], []byte{0xFE, 1}) {
+		t.Errorf("device got writes % x, features % x", w, f)
 	}
 }
 
 func TestCloseEndsBlockingReadSafely(t *testing.T) {
-	b := newFakeBackend(dymoM10)
-	c, err := Open(b, "hid:0922:8003")
+	b := hidtest.New(dymoM10)
+	c, err := hidconn.Open(b, "hid:0922:8003")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,8 +183,8 @@ func TestCloseEndsBlockingReadSafely(t *testing.T) {
 		done <- err
 	}()
 	// Close only once the read waits inside the device.
-	dev := b.device(dymoM10.Path)
-	for deadline := time.Now().Add(10 * time.Second); c.dev.(*handle).reading.Load() == 0; time.Sleep(time.Millisecond) {
+	dev := b.Device(dymoM10.Path)
+	for deadline := time.Now().Add(10 * time.Second); dev.Reading() == 0; time.Sleep(time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("Read never reached the device")
 		}
@@ -190,13 +192,13 @@ func TestCloseEndsBlockingReadSafely(t *testing.T) {
 	if err := c.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := <-done; !errors.Is(err, ErrClosed) {
+	if err := <-done; !errors.Is(err, hidconn.ErrClosed) {
 		t.Errorf("blocked Read after Close returned %v, want ErrClosed", err)
 	}
-	if dev.badClose.Load() {
+	if dev.ClosedDuringRead() {
 		t.Error("the device was closed while a read was in progress")
 	}
-	if _, err := c.Write([]byte{0}); !errors.Is(err, ErrClosed) {
+	if _, err := c.Write([]byte{0}); !errors.Is(err, hidconn.ErrClosed) {
 		t.Errorf("Write after Close = %v", err)
 	}
 	if err := c.Close(); err != nil {
@@ -205,25 +207,25 @@ func TestCloseEndsBlockingReadSafely(t *testing.T) {
 }
 
 func TestUnplugFailsRead(t *testing.T) {
-	b := newFakeBackend(dymoM10)
-	c, err := Open(b, "hid:0922:8003")
+	b := hidtest.New(dymoM10)
+	c, err := hidconn.Open(b, "hid:0922:8003")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	b.detach(dymoM10.Path)
+	b.Detach(dymoM10.Path)
 	if _, err := c.Read(make([]byte, 64)); err == nil || !strings.Contains(err.Error(), "hid:0922:8003: read: hidapi: LIBUSB_ERROR_NO_DEVICE (unplugged?)") {
 		t.Errorf("Read after unplug = %v", err)
 	}
 }
 
 // TestUSBBackend runs karalabe/hid's real enumeration. Inside a container
-// libusb sees no USB bus and lists nothing without error; that path, and
+// libusb sees no hidconn.USB bus and lists nothing without error; that path, and
 // the error for an absent device, are what can be tested without hardware.
 func TestUSBBackend(t *testing.T) {
-	infos, err := USB.Enumerate(0, 0)
+	infos, err := hidconn.USB.Enumerate(0, 0)
 	if err != nil {
-		t.Fatalf("USB.Enumerate: %v", err)
+		t.Fatalf("hidconn.USB.Enumerate: %v", err)
 	}
 	t.Logf("karalabe/hid lists %d HID interfaces here", len(infos))
 	for _, in := range infos {
@@ -232,8 +234,8 @@ func TestUSBBackend(t *testing.T) {
 		}
 	}
 	// VID 0xffff is reserved by the USB-IF and never assigned.
-	_, err = Open(USB, "hid:ffff:fffe")
+	_, err = hidconn.Open(hidconn.USB, "hid:ffff:fffe")
 	if app.ErrorCode(err) != app.EUNAVAILABLE || !strings.Contains(err.Error(), "hid:ffff:fffe: no HID device hid:ffff:fffe is attached") {
-		t.Errorf("Open of an absent device = %v", err)
+		t.Errorf("hidconn.Open of an absent device = %v", err)
 	}
 }
