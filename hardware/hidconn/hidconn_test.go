@@ -32,6 +32,7 @@ func TestParseTarget(t *testing.T) {
 		{"hid:0922:8003", hidconn.Target{VID: 0x0922, PID: 0x8003, Interface: -1, Index: -1, ReportSize: 64}},
 		{"HID:0C2E:0B61?serial=17010B0C99", hidconn.Target{VID: 0x0c2e, PID: 0x0b61, Serial: "17010B0C99", Interface: -1, Index: -1, ReportSize: 64}},
 		{"hid:05e0:1300?interface=1&report=32", hidconn.Target{VID: 0x05e0, PID: 0x1300, Interface: 1, Index: -1, ReportSize: 32}},
+		{"hid:0922:8003?protocol=hid-report", hidconn.Target{VID: 0x0922, PID: 0x8003, Interface: -1, Index: -1, ReportSize: 64}},
 		{"hid:1446:6a73?index=1", hidconn.Target{VID: 0x1446, PID: 0x6a73, Interface: -1, Index: 1, ReportSize: 64}},
 	} {
 		got, err := hidconn.ParseTarget(tc.addr)
@@ -45,7 +46,6 @@ func TestParseTarget(t *testing.T) {
 		{"hid:922:8003", "want VID:PID"},
 		{"hid:0922:80g3", "want VID:PID"},
 		{"serial:/dev/ttyACM0", "not a HID address"},
-		{"hid:0922:8003?baud=9600", `unknown setting "baud"`},
 		{"hid:0922:8003?index=-1", `index "-1": want a whole number from 0`},
 		{"hid:0922:8003?report=0", `report "0": want the input report size in bytes, 1 to 1024`},
 		{"hid:0922:8003?serial=", "serial is empty"},

@@ -31,8 +31,9 @@ func (t Target) Name() string { return fmt.Sprintf("hid:%04x:%04x", t.VID, t.PID
 // ParseTarget parses "hid:VID:PID" with optional settings
 // serial=S (the USB serial number), interface=N (the USB interface of a
 // composite device), index=N (the n-th of several equal devices, from 0,
-// in path order) and report=N (input report size, default 64). Errors are
-// invalid-input errors naming the address field.
+// in path order) and report=N (input report size, default 64). Other
+// settings belong to the driver (a scale's protocol=hid-report) and are
+// left alone. Errors are invalid-input errors naming the address field.
 func ParseTarget(addr string) (Target, error) {
 	a, err := hardware.ParseAddress(addr)
 	if err != nil {
@@ -59,6 +60,9 @@ func TargetOf(a hardware.Address) (Target, error) {
 	}
 	t.VID, t.PID = uint16(vid), uint16(pid)
 	for key, vals := range a.Params {
+		if key != "serial" && key != "interface" && key != "index" && key != "report" {
+			continue
+		}
 		if len(vals) != 1 {
 			return bad("setting %q given %d times", key, len(vals))
 		}
@@ -85,8 +89,6 @@ func TargetOf(a hardware.Address) (Target, error) {
 			default:
 				t.ReportSize = n
 			}
-		default:
-			return bad("unknown setting %q (want serial, interface, index or report)", key)
 		}
 	}
 	return t, nil
