@@ -7,7 +7,7 @@ import (
 )
 
 func FuzzParseTarget(f *testing.F) {
-	for _, s := range []string{"hid:0922:8003", "hid:0c2e:0b61?serial=X&interface=1&index=0&report=64", "hid:zz", "hid:0922:8003?%zz"} {
+	for _, s := range []string{"hid:0922:8003", "hid:0c2e:0b8f?serial=X&interface=1&index=0&report=64", "hid:zz", "hid:0922:8003?%zz"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, addr string) {

@@ -13,8 +13,8 @@ import (
 )
 
 var (
-	honeywellA = hidconn.Info{Path: "1-1.2:1.0", VID: 0x0c2e, PID: 0x0b61, Serial: "17010B0C99", Manufacturer: "Honeywell Imaging & Mobility", Product: "1900", Interface: 0}
-	honeywellB = hidconn.Info{Path: "1-1.3:1.0", VID: 0x0c2e, PID: 0x0b61, Serial: "18022C1D01", Manufacturer: "Honeywell Imaging & Mobility", Product: "1900", Interface: 0}
+	honeywellA = hidconn.Info{Path: "1-1.2:1.0", VID: 0x0c2e, PID: 0x0b8f, Serial: "17010B0C99", Manufacturer: "Honeywell Imaging & Mobility", Product: "Voyager 1400g", Interface: 0}
+	honeywellB = hidconn.Info{Path: "1-1.3:1.0", VID: 0x0c2e, PID: 0x0b8f, Serial: "18022C1D01", Manufacturer: "Honeywell Imaging & Mobility", Product: "Voyager 1400g", Interface: 0}
 	dymoM10    = hidconn.Info{Path: "1-1.4:1.0", VID: 0x0922, PID: 0x8003, Manufacturer: "DYMO", Product: "M10 10 Lb Digital Postal Scale", Interface: 0}
 	// A composite scanner: keyboard on interface 0, HID POS on interface 1.
 	zebraKbd = hidconn.Info{Path: "1-2:1.0", VID: 0x05e0, PID: 0x1300, Serial: "S19", Product: "Symbol Bar Code Scanner", Interface: 0}
@@ -30,7 +30,7 @@ func TestParseTarget(t *testing.T) {
 		want hidconn.Target
 	}{
 		{"hid:0922:8003", hidconn.Target{VID: 0x0922, PID: 0x8003, Interface: -1, Index: -1, ReportSize: 64}},
-		{"HID:0C2E:0B61?serial=17010B0C99", hidconn.Target{VID: 0x0c2e, PID: 0x0b61, Serial: "17010B0C99", Interface: -1, Index: -1, ReportSize: 64}},
+		{"HID:0C2E:0B8F?serial=17010B0C99", hidconn.Target{VID: 0x0c2e, PID: 0x0b8f, Serial: "17010B0C99", Interface: -1, Index: -1, ReportSize: 64}},
 		{"hid:05e0:1300?interface=1&report=32", hidconn.Target{VID: 0x05e0, PID: 0x1300, Interface: 1, Index: -1, ReportSize: 32}},
 		{"hid:0922:8003?protocol=hid-report", hidconn.Target{VID: 0x0922, PID: 0x8003, Interface: -1, Index: -1, ReportSize: 64}},
 		{"hid:1446:6a73?index=1", hidconn.Target{VID: 0x1446, PID: 0x6a73, Interface: -1, Index: 1, ReportSize: 64}},
@@ -64,8 +64,8 @@ func TestOpenErrors(t *testing.T) {
 	for _, tc := range []struct{ addr, code, msg string }{
 		{"hid:0922:8003", app.EUNAVAILABLE, "hid:0922:8003: no HID device hid:0922:8003 is attached (4 HID devices visible). On Linux depot reaches HID devices through libusb"},
 		{"hid:0922:8003", app.EUNAVAILABLE, `SUBSYSTEM=="usb", ATTR{idVendor}=="0922", ATTR{idProduct}=="8003", MODE="0660", GROUP="plugdev"`},
-		{"hid:0c2e:0b61", app.EINVALID, "2 HID devices match (1-1.2:1.0 serial 17010B0C99 interface 0, 1-1.3:1.0 serial 18022C1D01 interface 0); add ?serial="},
-		{"hid:0c2e:0b61?serial=NOPE", app.EUNAVAILABLE, `no HID device hid:0c2e:0b61 matches serial "NOPE"`},
+		{"hid:0c2e:0b8f", app.EINVALID, "2 HID devices match (1-1.2:1.0 serial 17010B0C99 interface 0, 1-1.3:1.0 serial 18022C1D01 interface 0); add ?serial="},
+		{"hid:0c2e:0b8f?serial=NOPE", app.EUNAVAILABLE, `no HID device hid:0c2e:0b8f matches serial "NOPE"`},
 		{"hid:1446:6a73?index=2", app.EINVALID, "index 2, but only 2 matching HID devices are attached"},
 	} {
 		_, err := hidconn.Open(b, tc.addr)
@@ -74,13 +74,13 @@ func TestOpenErrors(t *testing.T) {
 		}
 	}
 	// Busy: a second open of the same device fails the way libusb's claim does.
-	c, err := hidconn.Open(b, "hid:0c2e:0b61?serial=17010B0C99")
+	c, err := hidconn.Open(b, "hid:0c2e:0b8f?serial=17010B0C99")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	_, err = hidconn.Open(b, "hid:0c2e:0b61?index=0")
-	if app.ErrorCode(err) != app.EUNAVAILABLE || !strings.Contains(err.Error(), "hid:0c2e:0b61?index=0: open 1-1.2:1.0: hidapi: failed to open device: the device is busy") ||
+	_, err = hidconn.Open(b, "hid:0c2e:0b8f?index=0")
+	if app.ErrorCode(err) != app.EUNAVAILABLE || !strings.Contains(err.Error(), "hid:0c2e:0b8f?index=0: open 1-1.2:1.0: hidapi: failed to open device: the device is busy") ||
 		!strings.Contains(err.Error(), "docs/devices.md") {
 		t.Errorf("second open = %v", err)
 	}
@@ -89,8 +89,8 @@ func TestOpenErrors(t *testing.T) {
 func TestAddressForSelectsEachDevice(t *testing.T) {
 	all := []hidconn.Info{honeywellA, honeywellB, dymoM10, zebraKbd, zebraPOS, stampsA, stampsB}
 	want := map[string]string{
-		honeywellA.Path: "hid:0c2e:0b61?serial=17010B0C99",
-		honeywellB.Path: "hid:0c2e:0b61?serial=18022C1D01",
+		honeywellA.Path: "hid:0c2e:0b8f?serial=17010B0C99",
+		honeywellB.Path: "hid:0c2e:0b8f?serial=18022C1D01",
 		dymoM10.Path:    "hid:0922:8003",
 		zebraKbd.Path:   "hid:05e0:1300?interface=0",
 		zebraPOS.Path:   "hid:05e0:1300?interface=1",

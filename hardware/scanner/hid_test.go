@@ -11,14 +11,14 @@ import (
 	"depot/hardware/hidconn/hidtest"
 )
 
-var honeywell = hidconn.Info{Path: "1-1.2:1.0", VID: 0x0c2e, PID: 0x0b61, Serial: "17010B0C99", Manufacturer: "Honeywell", Product: "1900"}
+var honeywell = hidconn.Info{Path: "1-1.2:1.0", VID: 0x0c2e, PID: 0x0b8f, Serial: "17010B0C99", Manufacturer: "Honeywell", Product: "Voyager 1400g"}
 
 // TestHIDScannerThroughReader runs the whole HID path: hid: address,
 // hidconn.Conn, the report decoder and the Reader, with an unplug in the
 // middle of a scan and a replug.
 func TestHIDScannerThroughReader(t *testing.T) {
 	b := hidtest.New(honeywell)
-	a, err := hardware.ParseAddress("hid:0c2e:0b61")
+	a, err := hardware.ParseAddress("hid:0c2e:0b8f")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,8 +27,8 @@ func TestHIDScannerThroughReader(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := &Reader{
-		Name:    "hid:0c2e:0b61",
-		Open:    func(context.Context) (hardware.Conn, error) { return OpenHID(b, "hid:0c2e:0b61") },
+		Name:    "hid:0c2e:0b8f",
+		Open:    func(context.Context) (hardware.Conn, error) { return OpenHID(b, "hid:0c2e:0b8f") },
 		Decoder: dec,
 	}
 	scans := startReader(t, r)
@@ -48,7 +48,7 @@ func TestHIDScannerThroughReader(t *testing.T) {
 	waitState(t, r, "the half scan read", func(State) bool { return dev.Pending() == 0 })
 	b.Detach(honeywell.Path)
 	waitState(t, r, "the unplug noticed", func(s State) bool {
-		return !s.Connected && strings.Contains(s.LastError, "scanner hid:0c2e:0b61: open: hid:0c2e:0b61: no HID device hid:0c2e:0b61 is attached")
+		return !s.Connected && strings.Contains(s.LastError, "scanner hid:0c2e:0b8f: open: hid:0c2e:0b8f: no HID device hid:0c2e:0b8f is attached")
 	})
 	dev = b.Attach(honeywell)
 	waitState(t, r, "reconnected", func(s State) bool { return s.Connected && s.Reconnects == 1 })
