@@ -3,6 +3,7 @@ package scanner
 import (
 	"context"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -71,4 +72,33 @@ func BenchmarkReaderPTYLatency(b *testing.B) {
 			b.Fatalf("scan %+v", s)
 		}
 	}
+}
+
+// BenchmarkReaderIdle measures the CPU a connected scanner costs while
+// nobody scans: each op is one second of an idle Reader on a pty, and the
+// metric is the process CPU time over wall time (the benchmark goroutine
+// only sleeps).
+func BenchmarkReaderIdle(b *testing.B) {
+	p := openPTY(b)
+	r := &Reader{Name: "serial:" + p.slave, Open: openSerial(func() (string, error) { return p.slave, nil }),
+		Decoder: NewLineDecoder(LineOptions{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- r.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	for !r.State().Connected {
+		time.Sleep(time.Millisecond)
+	}
+	cpu := func() time.Duration {
+		var ru syscall.Rusage
+		if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+			b.Fatal(err)
+		}
+		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	start, wall := cpu(), time.Now()
+	for b.Loop() {
+		time.Sleep(time.Second)
+	}
+	b.ReportMetric(100*float64(cpu()-start)/float64(time.Since(wall)), "%cpu")
 }
