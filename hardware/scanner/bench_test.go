@@ -52,17 +52,8 @@ func BenchmarkReportDecoder(b *testing.B) {
 // BenchmarkReaderPTYLatency measures the time from the scanner's last byte
 // written to the pty until OnScan receives the scan, through go.bug.st/serial.
 func BenchmarkReaderPTYLatency(b *testing.B) {
-	p := openPTY(b)
 	scans := make(chan Scan, 1)
-	r := &Reader{Name: "serial:" + p.slave, Open: openSerial(func() (string, error) { return p.slave, nil }),
-		Decoder: NewLineDecoder(LineOptions{}), OnScan: func(s Scan) { scans <- s }}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- r.Run(ctx) }()
-	defer func() { cancel(); <-done }()
-	for !r.State().Connected {
-		time.Sleep(time.Millisecond)
-	}
+	p := benchReader(b, func(s Scan) { scans <- s })
 	frame := []byte("]C10109501101530003\x1d10LOT7\r")
 	for b.Loop() {
 		if _, err := p.master.Write(frame); err != nil {
@@ -74,21 +65,27 @@ func BenchmarkReaderPTYLatency(b *testing.B) {
 	}
 }
 
+// benchReader runs a connected Reader on a fresh pty until the benchmark ends.
+func benchReader(b *testing.B, onScan func(Scan)) *ptyPair {
+	p := openPTY(b)
+	r := &Reader{Name: "serial:" + p.slave, Open: openSerial(func() (string, error) { return p.slave, nil }),
+		Decoder: NewLineDecoder(LineOptions{}), OnScan: onScan}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- r.Run(ctx) }()
+	b.Cleanup(func() { cancel(); <-done })
+	for !r.State().Connected {
+		time.Sleep(time.Millisecond)
+	}
+	return p
+}
+
 // BenchmarkReaderIdle measures the CPU a connected scanner costs while
 // nobody scans: each op is one second of an idle Reader on a pty, and the
 // metric is the process CPU time over wall time (the benchmark goroutine
 // only sleeps).
 func BenchmarkReaderIdle(b *testing.B) {
-	p := openPTY(b)
-	r := &Reader{Name: "serial:" + p.slave, Open: openSerial(func() (string, error) { return p.slave, nil }),
-		Decoder: NewLineDecoder(LineOptions{})}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- r.Run(ctx) }()
-	defer func() { cancel(); <-done }()
-	for !r.State().Connected {
-		time.Sleep(time.Millisecond)
-	}
+	benchReader(b, nil)
 	cpu := func() time.Duration {
 		var ru syscall.Rusage
 		if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
