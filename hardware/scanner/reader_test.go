@@ -115,7 +115,8 @@ func TestReaderReconnectsAfterUnplug(t *testing.T) {
 		}
 		return "", errors.New("no such device")
 	}
-	r := &Reader{Name: "serial:scanner", Open: openSerial(path), Decoder: NewLineDecoder(LineOptions{})}
+	spy := &spyDecoder{Decoder: NewLineDecoder(LineOptions{})}
+	r := &Reader{Name: "serial:scanner", Open: openSerial(path), Decoder: spy}
 	scans := startReader(t, r)
 	waitState(t, r, "connected", func(s State) bool { return s.Connected })
 
@@ -124,8 +125,10 @@ func TestReaderReconnectsAfterUnplug(t *testing.T) {
 	if s := nextScan(t, scans); s.Data != "ONE" {
 		t.Fatalf("first scan %+v", s)
 	}
-	// Unplug halfway through a scan; the device stays away for a while.
+	// Unplug halfway through a scan, once the reader holds the half; the
+	// device stays away for a while.
 	first.send(t, "]C0PA")
+	waitState(t, r, "the half scan read", func(State) bool { return spy.fed.Load() == int64(len("]C0ONE\r\n]C0PA")) })
 	cur.Store(nil)
 	first.master.Close()
 	st := waitState(t, r, "the unplug noticed", func(s State) bool { return !s.Connected && strings.Contains(s.LastError, "open") })
@@ -162,4 +165,16 @@ func TestReaderRefusesMissingSetup(t *testing.T) {
 	if err := r.Run(context.Background()); err == nil || !strings.Contains(err.Error(), "scanner serial:x: Reader needs Open and Decoder") {
 		t.Errorf("Run without Open = %v", err)
 	}
+}
+
+// spyDecoder counts the bytes a Reader feeds its decoder, so a test can
+// wait until the reader holds a partial scan.
+type spyDecoder struct {
+	Decoder
+	fed atomic.Int64
+}
+
+func (d *spyDecoder) Feed(p []byte, at time.Time, emit func(Scan, error)) {
+	d.fed.Add(int64(len(p)))
+	d.Decoder.Feed(p, at, emit)
 }
