@@ -22,6 +22,10 @@ build:
 test: deps check-generated check-format vet
 	$(GO) test -race -count=1 -timeout 20m ./...
 	$(GO) test -run='^$$' -fuzz=FuzzDecodePostMovement -fuzztime=15s ./app/
+	$(GO) test -run='^$$' -fuzz='^FuzzDecode$$' -fuzztime=10s ./hardware/scanner/
+	$(GO) test -run='^$$' -fuzz='^FuzzLineDecoder$$' -fuzztime=10s ./hardware/scanner/
+	$(GO) test -run='^$$' -fuzz='^FuzzReportDecoder$$' -fuzztime=10s ./hardware/scanner/
+	$(GO) test -run='^$$' -fuzz='^FuzzParseTarget$$' -fuzztime=10s ./hardware/hidconn/
 
 ## deps: install the system packages and Go modules the tests use
 deps:
@@ -49,6 +53,8 @@ vet:
 ## fuzz: run the fuzzers longer than make test does
 fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzDecodePostMovement -fuzztime=5m ./app/
+	$(GO) test -run='^$$' -fuzz='^FuzzLineDecoder$$' -fuzztime=5m ./hardware/scanner/
+	$(GO) test -run='^$$' -fuzz='^FuzzReportDecoder$$' -fuzztime=5m ./hardware/scanner/
 
 ## bench: the top-scale benchmark (builds bench/depot.db on first run, ~1 GB)
 bench: build
