@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -106,7 +107,7 @@ func BenchmarkPostMove(b *testing.B) {
 			var conflicts atomic.Int64
 			var clientSeq atomic.Int64
 			before := db.WriterStats()
-			cpu0 := cpuTime()
+			cpu0, w0 := cpuTime(), bytesWritten()
 			b.ResetTimer()
 			if tc.clients == 1 {
 				i := 0
@@ -121,6 +122,7 @@ func BenchmarkPostMove(b *testing.B) {
 			// CPU per posting holds still on a busy machine where
 			// postings/s does not.
 			b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/posting")
+			b.ReportMetric(float64(bytesWritten()-w0)/1024/float64(b.N), "written-KB/posting")
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "postings/s")
 			b.ReportMetric(float64(conflicts.Load()), "conflicts")
 			after := db.WriterStats()
@@ -211,4 +213,20 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// bytesWritten is what the process has passed to write calls (WAL frames
+// and checkpoints, mostly), from /proc/self/io.
+func bytesWritten() int64 {
+	b, err := os.ReadFile("/proc/self/io")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "wchar: "); ok {
+			n, _ := strconv.ParseInt(v, 10, 64)
+			return n
+		}
+	}
+	return 0
 }

@@ -94,6 +94,34 @@ type Options struct {
 	Logger *slog.Logger
 }
 
+// PageSize is the page size of the database files depot creates.
+//
+// A posting changes a few rows scattered over the ledger's indexes (the
+// variant's and each location's legs, the levels, the idempotency key), and
+// SQLite writes every changed page whole to the WAL and again at the
+// checkpoint. With 4 KiB pages the writer wrote 33-43 KB per posting; with
+// 1 KiB pages 9-12 KB, at the same CPU per posting and the same verify time.
+// Files created with another page size keep it.
+const PageSize = 1024
+
+// initFile gives a new or empty database file its page size. It must come
+// before anything else: the connections' journal_mode=WAL writes the header
+// and fixes the page size from then on.
+func initFile(path string) error {
+	if st, err := os.Stat(path); err == nil && st.Size() > 0 {
+		return nil
+	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	c, err := sql.Open(driverName, "file:"+path)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	_, err = c.Exec(fmt.Sprintf("PRAGMA page_size = %d; PRAGMA journal_mode = WAL", PageSize))
+	return err
+}
+
 // DB is an open depot database: a read pool and the single writer.
 type DB struct {
 	Path   string
@@ -131,6 +159,9 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		opt.Logger = slog.Default()
 	}
 	db := &DB{Path: path, now: opt.Now, log: opt.Logger}
+	if err := initFile(path); err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	var err error
 	if db.write, err = sql.Open(driverName, dsn(path, false)); err != nil {
 		return nil, err
