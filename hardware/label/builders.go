@@ -55,12 +55,23 @@ func (it ItemInfo) Elements() ([]gs1.Element, error) {
 	return els, nil
 }
 
+// without returns els less the elements whose AI starts with prefix.
+func without(els []gs1.Element, prefix string) []gs1.Element {
+	var out []gs1.Element
+	for _, e := range els {
+		if !strings.HasPrefix(e.AI, prefix) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 // weightElement encodes a net weight in kg with as many decimals (up to 3,
 // whole grams) as six digits allow: (3103)001250 for 1.250 kg.
 func weightElement(mg int64) (gs1.Element, error) {
 	grams := (mg + 500) / 1000
 	for n, unit := 3, int64(1); n >= 0; n, unit = n-1, unit*10 {
-		if v := grams / unit; v <= 999999 {
+		if v := (grams + unit/2) / unit; v <= 999999 {
 			return gs1.Element{AI: fmt.Sprintf("310%d", n), Value: fmt.Sprintf("%06d", v)}, nil
 		}
 	}
@@ -68,8 +79,10 @@ func weightElement(mg int64) (gs1.Element, error) {
 }
 
 // ItemLabel lays out a 4×2 in item or lot label: the name, a line with SKU,
-// lot and expiry, a GS1 DataMatrix at the right and a GS1-128 with its HRI
-// below (or a Code 128 of the SKU when the item has no GTIN).
+// lot and expiry, a GS1 DataMatrix at the right with every element and a
+// GS1-128 with its HRI below (without the serial and then the weight when
+// long values would make it wider than the label), or a Code 128 of the SKU
+// when the item has no GTIN.
 func ItemLabel(it ItemInfo, dpi int) (*Label, error) {
 	l, err := New(101.6, 50.8, dpi)
 	if err != nil {
@@ -100,11 +113,14 @@ func ItemLabel(it ItemInfo, dpi int) (*Label, error) {
 	}
 	switch {
 	case els != nil:
-		// The DataMatrix carries every element; the GS1-128 drops the serial
-		// when the bars would not fit the label's width otherwise.
+		// The DataMatrix carries every element; the GS1-128 drops the serial,
+		// then the weight, when its bars would not fit the label otherwise.
 		lin := els
-		if w, _ := GS1128Width(lin, module); d(3)+w > l.Width-d(2) && it.Serial != "" {
-			lin = lin[:len(lin)-1]
+		for _, drop := range []string{"21", "310"} {
+			if w, _ := GS1128Width(lin, module); d(3)+w <= l.Width-d(2) {
+				break
+			}
+			lin = without(lin, drop)
 		}
 		l.Add(&DataMatrix{X: d(83), Y: d(14), Module: d(0.5), Elements: els},
 			&GS1128{X: d(3), Y: d(15), Height: d(15), Module: module, Elements: lin, HRI: true})

@@ -10,12 +10,16 @@ import (
 )
 
 // code128Plan turns data into ^BC field data with explicit subset
-// invocations (hardware.md §4.2): ">;" start C, ">:" start B, ">5" code C,
-// ">6" code B, ">8" FNC1, ">0" a literal ">". Runs of four or more digits
-// (and a leading even run) go in subset C, two digits per symbol. With gs1
-// the symbol starts with FNC1 and GS (0x1D) in data is FNC1. It returns the
-// field data and the number of symbol characters before the check character
-// (start and FNC1 included), which fixes the printed width.
+// invocations (hardware.md §4.2): ">;" start C, ">:" start B, ">6" code B,
+// ">8" FNC1, ">0" a literal ">". A leading run of digits goes in subset C,
+// two digits per symbol, then the rest in subset B. It never switches back
+// to C with ">5": zebrash 1.38, the renderer the acceptance test uses,
+// encodes ">5" as FNC4 and stays in B, and what prints must be what the
+// preview and the tests see. GS1 element strings put their digits first
+// (gs1.Order), so this costs little. With gs1 the symbol starts with FNC1
+// and GS (0x1D) in data is FNC1. It returns the field data and the number
+// of symbol characters before the check character (start and FNC1
+// included), which fixes the printed width.
 func code128Plan(data string, gs1 bool) (string, int) {
 	digits := func(i int) int {
 		n := 0
@@ -39,37 +43,24 @@ func code128Plan(data string, gs1 bool) (string, int) {
 	}
 	for i := 0; i < len(data); {
 		c := data[i]
-		if c == gs1GS {
+		switch {
+		case c == gs1GS:
 			b.WriteString(">8")
-			symbols++
 			i++
-			continue
-		}
-		run := digits(i)
-		if setC {
-			if run >= 2 {
-				b.WriteString(data[i : i+2])
-				symbols++
-				i += 2
-				continue
-			}
+		case setC && digits(i) >= 2:
+			b.WriteString(data[i : i+2])
+			i += 2
+		case setC:
 			b.WriteString(">6")
-			symbols++
 			setC = false
-		}
-		if run >= 4 && run%2 == 0 {
-			b.WriteString(">5")
-			symbols++
-			setC = true
-			continue
-		}
-		if c == '>' {
+		case c == '>':
 			b.WriteString(">0")
-		} else {
+			i++
+		default:
 			b.WriteByte(c)
+			i++
 		}
 		symbols++
-		i++
 	}
 	return b.String(), symbols
 }

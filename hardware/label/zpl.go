@@ -87,9 +87,9 @@ func (c *Code128) layout() (shape, error) {
 	if c.Data == "" {
 		return shape{}, app.Errorf(app.EINVALID, "no data")
 	}
-	for i := 0; i < len(c.Data); i++ {
-		if c.Data[i] < 0x20 || c.Data[i] > 0x7e {
-			return shape{}, app.Errorf(app.EINVALID, "%q has %q at byte %d; Code 128 here takes printable ASCII only", c.Data, c.Data[i], i+1)
+	for i, r := range c.Data {
+		if r < 0x20 || r > 0x7e {
+			return shape{}, app.Errorf(app.EINVALID, "%q has %q at byte %d; Code 128 here takes printable ASCII only", c.Data, r, i+1)
 		}
 	}
 	hri := ""
@@ -138,7 +138,7 @@ func bars128(x, y, h, module int, data string, gs1 bool, hri string) (shape, err
 	// Size the symbol as the printer will print it.
 	width := code128Modules(symbols) * module
 	s.rects = append(s.rects, rect{x, y, 0, h}, rect{x + width, y, 0, h}) // the printed extent, for bounds
-	s.zpl = fmt.Sprintf("^FO%d,%d^BY%d,3,%d^BCN,%d,N,N,N,N^FH\\^FD%s^FS", x, y, module, h, h, fd)
+	s.zpl = fmt.Sprintf("^FO%d,%d^BY%d,3,%d^BCN,%d,N,N,N,N^FH\\^FD%s^FS", x, y, module, h, h, fh(fd))
 	if hri != "" {
 		th := max(20, 9*module)
 		t := textRun{x: x, y: y + h + module*4, h: th, w: th, s: hri}
@@ -149,6 +149,9 @@ func bars128(x, y, h, module int, data string, gs1 bool, hri string) (shape, err
 }
 
 const gs1GS = gs1.GS
+
+// qrDrop is how far below its ^FO a QR code prints, in dots.
+const qrDrop = 10
 
 func (q *QR) layout() (shape, error) {
 	if err := checkText(q.Data); err != nil {
@@ -161,9 +164,12 @@ func (q *QR) layout() (shape, error) {
 	if err != nil {
 		return shape{}, app.Errorf(app.EINVALID, "%d bytes do not fit a QR code: %v", len(q.Data), err)
 	}
+	// Printers place a QR code lower than its ^FO by the current ^BY bar
+	// height (zebrash does the same); set it to 10 dots here so the offset
+	// is known, and draw the previews 10 dots lower too.
 	return shape{
-		rects: modules(code, q.X, q.Y, q.Module, 0),
-		zpl:   fmt.Sprintf("^FO%d,%d^BQN,2,%d^FH\\^FDMA,%s^FS", q.X, q.Y, q.Module, fh(q.Data)),
+		rects: modules(code, q.X, q.Y+qrDrop, q.Module, 0),
+		zpl:   fmt.Sprintf("^BY2,3,%d^FO%d,%d^BQN,2,%d^FH\\^FDMA,%s^FS", qrDrop, q.X, q.Y, q.Module, fh(q.Data)),
 	}, nil
 }
 
@@ -181,11 +187,14 @@ func (d *DataMatrix) layout() (shape, error) {
 	if err != nil {
 		return shape{}, app.Errorf(app.EINVALID, "%d characters do not fit a DataMatrix: %v", len(data), err)
 	}
-	// ^BX escape character "_" set explicitly: _1 is FNC1, __ is "_".
-	fd := "_1" + strings.NewReplacer("_", "__", string(rune(gs1GS)), "_1").Replace(data)
+	// The ^BX escape character is set explicitly (firmware defaults differ)
+	// to "#", which GS1 data (character set 82) never contains, so the data
+	// needs no doubling: "#1" is FNC1. ("__" for a literal "_" is not
+	// understood by zebrash.)
+	fd := "#1" + strings.ReplaceAll(data, string(rune(gs1GS)), "#1")
 	return shape{
 		rects: modules(code, d.X, d.Y, d.Module, 0),
-		zpl:   fmt.Sprintf("^FO%d,%d^BXN,%d,200,,,,_^FH\\^FD%s^FS", d.X, d.Y, d.Module, fh(fd)),
+		zpl:   fmt.Sprintf("^FO%d,%d^BXN,%d,200,,,,#^FH\\^FD%s^FS", d.X, d.Y, d.Module, fh(fd)),
 	}, nil
 }
 
