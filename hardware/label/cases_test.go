@@ -43,7 +43,9 @@ func gs1Case(name string, els []gs1.Element, dm bool) barcodeCase {
 
 var barcodeCases = []barcodeCase{
 	{name: "Code128 SKU", text: "SKU-12345",
-		item: func(m int) Item { return &Code128{X: 40, Y: 40, Height: 60 * m, Module: m, Data: "SKU-12345", HRI: true} }},
+		item: func(m int) Item {
+			return &Code128{X: 40, Y: 40, Height: 60 * m, Module: m, Data: "SKU-12345", HRI: true}
+		}},
 	{name: "Code128 specials", text: `A>B^C~D\E_F 12`,
 		item: func(m int) Item { return &Code128{X: 40, Y: 40, Height: 60 * m, Module: m, Data: `A>B^C~D\E_F 12`} }},
 	gs1Case("GS1-128 01 17 3103 10", hwElements, false),
