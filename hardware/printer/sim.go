@@ -35,6 +35,10 @@ func (s SimState) canPrint() bool { return !s.PaperOut && !s.HeadOpen && !s.Ribb
 // ~PS resumes, ~JA cancels the labels waiting.
 type Sim struct {
 	dir string
+	// OnPrint, when set before Listen or Serve, is called with each stored
+	// label's path. It runs with the simulator locked: it must not call
+	// the Sim's methods.
+	OnPrint func(path string)
 
 	mu       sync.Mutex
 	state    SimState
@@ -194,6 +198,8 @@ func (s *Sim) flush() {
 		name := filepath.Join(s.dir, fmt.Sprintf("label-%06d.zpl", s.printed))
 		if err := writeFileAtomic(name, s.queue[0]); err != nil {
 			s.err = err
+		} else if s.OnPrint != nil {
+			s.OnPrint(name)
 		}
 		s.queue = s.queue[1:]
 	}
