@@ -315,3 +315,27 @@ func BenchmarkPrintAndStatus(b *testing.B) {
 		}
 	}
 }
+
+// A client that connects and sends nothing does not block the printer for
+// good: the simulator drops it after its IdleTimeout.
+func TestSimDropsIdleConnection(t *testing.T) {
+	sim, err := NewSim(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim.IdleTimeout = 200 * time.Millisecond
+	if err := sim.Listen("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Close() })
+	p, _ := Open("tcp:" + sim.Addr().String())
+	idle, err := net.Dial("tcp", sim.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idle.Close()
+	p.StatusTimeout = 5 * time.Second
+	if st := mustStatus(t, p); !st.Ready() {
+		t.Errorf("status behind an idle connection: %+v", st)
+	}
+}

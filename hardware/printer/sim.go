@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+	"time"
 )
 
 // SimState is the physical state of a simulated printer.
@@ -39,6 +40,9 @@ type Sim struct {
 	// label's path. It runs with the simulator locked: it must not call
 	// the Sim's methods.
 	OnPrint func(path string)
+	// IdleTimeout is how long a TCP connection may stay silent before the
+	// simulator drops it (30 s from NewSim); set it before Listen.
+	IdleTimeout time.Duration
 
 	mu       sync.Mutex
 	state    SimState
@@ -57,7 +61,7 @@ func NewSim(dir string) (*Sim, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("simulated printer: label directory: %w", err)
 	}
-	return &Sim{dir: dir, labelLen: 1218, conns: map[io.Closer]bool{}}, nil
+	return &Sim{dir: dir, labelLen: 1218, conns: map[io.Closer]bool{}, IdleTimeout: 30 * time.Second}, nil
 }
 
 // Dir returns the directory labels are stored in.
@@ -128,7 +132,13 @@ func (s *Sim) Serve(rw io.ReadWriteCloser) error {
 	}()
 	var st zplStream
 	buf := make([]byte, 32<<10)
+	nc, isNet := rw.(net.Conn)
 	for {
+		if isNet {
+			// A client that holds the only connection and sends nothing
+			// would block every other; printers drop it after a while too.
+			nc.SetReadDeadline(time.Now().Add(s.IdleTimeout))
+		}
 		n, err := rw.Read(buf)
 		for _, ev := range st.feed(buf[:n]) {
 			if ans := s.handle(ev); ans != nil {
@@ -138,7 +148,7 @@ func (s *Sim) Serve(rw io.ReadWriteCloser) error {
 			}
 		}
 		if err != nil {
-			if errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) {
+			if errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) || errors.Is(err, os.ErrDeadlineExceeded) {
 				return nil
 			}
 			return err
