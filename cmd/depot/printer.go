@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"depot/hardware"
 	"depot/hardware/label"
 	"depot/hardware/printer"
 )
@@ -64,6 +65,11 @@ func runPrintTest(ctx context.Context, e *env, args []string) int {
 		return fail(e, "devices print-test", err)
 	}
 	fmt.Fprintf(e.stdout, "printed test label (%d bytes of ZPL, %dx%d dots at %d dpi) to %s\n", len(zpl), l.Width, l.Height, l.DPI, p.Addr())
+	if a := p.Addr(); a.Scheme == hardware.SchemeSim {
+		if sim, err := printer.SharedSim(a.Params.Get("dir")); err == nil {
+			fmt.Fprintf(e.stdout, "the simulated printer stores its labels in %s\n", sim.Dir())
+		}
+	}
 	st, err := p.Status(ctx)
 	if err != nil {
 		return fail(e, "devices print-test", err)

@@ -150,7 +150,7 @@ func TestPrintTestErrors(t *testing.T) {
 func TestPrintTestInProcessSim(t *testing.T) {
 	dir := t.TempDir()
 	out, errOut, code := runDepot(t, "", "devices", "print-test", "sim:zebra?dir="+dir)
-	if code != 0 || !strings.HasSuffix(out, "printer status: ready\n") {
+	if code != 0 || !strings.HasSuffix(out, "printer status: ready\n") || !strings.Contains(out, "stores its labels in "+dir+"\n") {
 		t.Fatalf("sim:zebra: exit %d\n%s%s", code, out, errOut)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "label-000001.zpl")); err != nil {

@@ -20,7 +20,8 @@ import (
 // Image renders the label at one pixel per dot, black on white, the way the
 // printer lays it out: the same bars and modules as the ZPL (previews of
 // Code 128 may choose other subsets than the printer and differ in width by a
-// few modules), text in Go Bold.
+// few modules), text in Go Bold at the item's height (a Text's Width is
+// ZPL-only).
 func (l *Label) Image() (*image.Gray, error) {
 	shapes, err := l.layout()
 	if err != nil {
@@ -89,8 +90,8 @@ func (l *Label) SVG() ([]byte, error) {
 			if err != nil {
 				return nil, err
 			}
-			fmt.Fprintf(&b, `<text x="%d" y="%d" font-family="Go, Helvetica, Arial, sans-serif" font-weight="bold" font-size="%d" fill="#000">%s</text>`+"\n",
-				t.x, t.y+face.Metrics().Ascent.Ceil(), t.h, html.EscapeString(t.s))
+			fmt.Fprintf(&b, `<text x="%d" y="%d" font-family="Go, Helvetica, Arial, sans-serif" font-weight="bold" font-size="%.1f" fill="#000">%s</text>`+"\n",
+				t.x, t.y+face.Metrics().Ascent.Ceil(), float64(t.h)*fontScale, html.EscapeString(t.s))
 		}
 	}
 	b.WriteString("</svg>\n")
@@ -102,6 +103,10 @@ var (
 	fontBold *opentype.Font
 	fontErr  error
 )
+
+// fontScale sizes Go Bold so that its lines match ZPL font 0 of the same
+// height in dots.
+const fontScale = 0.85
 
 // faceCache holds Go Bold faces by pixel height for one render; a face is
 // not safe for concurrent use, so renders do not share them.
@@ -117,7 +122,7 @@ func (c faceCache) get(h int) (font.Face, error) {
 	if f, ok := c[h]; ok {
 		return f, nil
 	}
-	f, err := opentype.NewFace(fontBold, &opentype.FaceOptions{Size: float64(h) * 0.85, DPI: 72, Hinting: font.HintingFull})
+	f, err := opentype.NewFace(fontBold, &opentype.FaceOptions{Size: float64(h) * fontScale, DPI: 72, Hinting: font.HintingFull})
 	if err != nil {
 		return nil, fmt.Errorf("label: font size %d: %w", h, err)
 	}
