@@ -117,10 +117,46 @@ func TestZPLRenderedDecodes(t *testing.T) {
 				t.Errorf("rendered %dx%d, want %dx%d dots", b.Dx(), b.Dy(), labels[i].Width, labels[i].Height)
 			}
 			c.check(t, labels[i], 0, imgs[i])
+			// The preview puts the symbol where the printer does: same
+			// top-left corner, and for 2-D symbols the same size.
+			pngBytes, err := labels[i].PNG()
+			if err != nil {
+				t.Fatal(err)
+			}
+			preview, err := png.Decode(bytes.NewReader(pngBytes))
+			if err != nil {
+				t.Fatal(err)
+			}
+			pr, zr := inkBox(preview), inkBox(imgs[i])
+			if abs(pr.Min.X-zr.Min.X) > 1 || abs(pr.Min.Y-zr.Min.Y) > 1 {
+				t.Errorf("preview symbol at %v, printed at %v", pr.Min, zr.Min)
+			}
+			switch c.item(1).(type) {
+			case *QR, *DataMatrix:
+				if pr.Size() != zr.Size() {
+					t.Errorf("preview symbol %v, printed %v", pr.Size(), zr.Size())
+				}
+			}
 		})
 	}
 	t.Logf("zpl-renderer-js render times (ms): %.0f", ms)
 }
+
+// inkBox is the bounding box of the dark pixels.
+func inkBox(img image.Image) image.Rectangle {
+	var r image.Rectangle
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			if isInk(img, x, y) {
+				r = r.Union(image.Rect(x, y, x+1, y+1))
+			}
+		}
+	}
+	return r
+}
+
+func abs(v int) int { return max(v, -v) }
 
 // TestZPLRenderedLabels renders the item, shipping and test labels whole
 // and decodes every barcode on them.
