@@ -6,19 +6,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"depot/app"
 )
 
 // CheckDigit returns the GS1 mod-10 check digit for data digits (a GTIN,
-// SSCC or GLN without its last digit): weights 3,1,3,1… from the rightmost
-// digit, check = (10 - sum mod 10) mod 10.
-func CheckDigit(digits string) byte {
-	sum, w := 0, 3
-	for i := len(digits) - 1; i >= 0; i-- {
-		sum += int(digits[i]-'0') * w
-		w = 4 - w
-	}
-	return byte('0' + (10-sum%10)%10)
-}
+// SSCC or GLN without its last digit); see app.GS1CheckDigit.
+func CheckDigit(digits string) byte { return app.GS1CheckDigit(digits) }
 
 // isCSet82 reports whether c is in the GS1 AI encodable character set 82:
 // ! " % & ' ( ) * + , - . / 0-9 : ; < = > ? A-Z _ a-z.
