@@ -24,12 +24,22 @@ build:
 test: deps check-generated check-format vet
 	$(GO) test -race -count=1 -timeout 20m ./...
 	$(GO) test -run='^$$' -fuzz=FuzzDecodePostMovement -fuzztime=15s ./app/
+	$(GO) test -run='^$$' -fuzz='^FuzzDecode$$' -fuzztime=10s ./hardware/scanner/
+	$(GO) test -run='^$$' -fuzz='^FuzzLineDecoder$$' -fuzztime=10s ./hardware/scanner/
+	$(GO) test -run='^$$' -fuzz='^FuzzReportDecoder$$' -fuzztime=10s ./hardware/scanner/
+	$(GO) test -run='^$$' -fuzz='^FuzzParseTarget$$' -fuzztime=10s ./hardware/hidconn/
+	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=10s ./app/gs1/
+	$(GO) test -run='^$$' -fuzz='^FuzzParseHostStatus$$' -fuzztime=10s ./hardware/printer/
+	$(GO) test -run='^$$' -fuzz='^FuzzSimStream$$' -fuzztime=10s ./hardware/printer/
 
 ## deps: install the system packages and Go modules the tests use
 deps:
 	@command -v gcc >/dev/null || { echo "installing gcc (cgo)"; $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq gcc; }
 	@command -v sqlite3 >/dev/null || { echo "installing sqlite3"; $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq sqlite3; }
 	@command -v chromium >/dev/null || { echo "installing chromium (browser tests)"; $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+	@command -v node >/dev/null && command -v npm >/dev/null || { echo "installing nodejs and npm (ZPL renderer for the label tests)"; $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm; }
+	@command -v rsvg-convert >/dev/null || { echo "installing librsvg2-bin (SVG label previews in tests)"; $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq librsvg2-bin; }
+	cd testdata/zpl && npm ci --no-audit --no-fund --loglevel=error
 	$(GO) mod download
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -63,6 +73,11 @@ screenshots:
 ## fuzz: run the fuzzers longer than make test does
 fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzDecodePostMovement -fuzztime=5m ./app/
+	$(GO) test -run='^$$' -fuzz='^FuzzLineDecoder$$' -fuzztime=5m ./hardware/scanner/
+	$(GO) test -run='^$$' -fuzz='^FuzzReportDecoder$$' -fuzztime=5m ./hardware/scanner/
+	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=5m ./app/gs1/
+	$(GO) test -run='^$$' -fuzz='^FuzzParseHostStatus$$' -fuzztime=5m ./hardware/printer/
+	$(GO) test -run='^$$' -fuzz='^FuzzSimStream$$' -fuzztime=5m ./hardware/printer/
 
 ## bench: the top-scale benchmark (builds bench/depot.db on first run, ~1 GB)
 bench: build
