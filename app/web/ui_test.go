@@ -423,3 +423,42 @@ func newPlain(t *testing.T) *httptestServer {
 	h := web.NewPlainHandler(web.PlainHTTP{CACert: []byte("pem"), Fingerprint: "AA:BB", HTTPSPort: "8443"}, nil)
 	return startTest(t, h)
 }
+
+func TestSessionIsExtendedWhileUsed(t *testing.T) {
+	e := newUIEnv(t, false)
+	owner := e.owner()
+	u, _ := url.Parse(e.srv.URL)
+	var token string
+	for _, c := range owner.c.Jar.Cookies(u) {
+		if c.Name == "depot_session" {
+			token = c.Value
+		}
+	}
+	ctx := context.Background()
+	// An hour left: past half its life, so the next page extends it.
+	if err := e.db.ExtendSession(ctx, token, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	r := owner.get("/account")
+	r.has(t, 200)
+	var renewed *http.Cookie
+	for _, c := range (&http.Response{Header: r.Header}).Cookies() {
+		if c.Name == "depot_session" {
+			renewed = c
+		}
+	}
+	if renewed == nil || renewed.Value != token || time.Until(renewed.Expires) < 11*time.Hour {
+		t.Fatalf("renewed cookie %+v, want the same token for about 12 more hours", renewed)
+	}
+	s, err := e.db.Session(ctx, token)
+	if err != nil || time.Until(s.ExpiresAt) < 11*time.Hour {
+		t.Errorf("stored session expires %v (%v), want about 12 hours from now", s, err)
+	}
+	// A fresh session is left alone: no write per request.
+	r = owner.get("/account")
+	for _, c := range (&http.Response{Header: r.Header}).Cookies() {
+		if c.Name == "depot_session" {
+			t.Errorf("a fresh session was extended again: %+v", c)
+		}
+	}
+}

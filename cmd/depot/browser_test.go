@@ -246,6 +246,9 @@ func TestBrowser(t *testing.T) {
 	})
 
 	ctx := newBrowser(t)
+	step(t, ctx, "CA page", chromedp.EmulateViewport(360, 800), chromedp.Navigate(s.caURL))
+	waitText(t, ctx, "main", "Certificate Trust Settings")
+	shot(t, ctx, "ca", 360)
 	step(t, ctx, "open depot", chromedp.EmulateViewport(360, 800), chromedp.Navigate(s.base+"/"),
 		chromedp.WaitVisible(chromedp.CSS("#f-code")))
 	shot(t, ctx, "setup", 360)
