@@ -94,20 +94,18 @@ func (b *Broker) round(ctx context.Context) {
 	b.mu.Lock()
 	first, next := b.first, b.next
 	b.first = b.next
+	needVariants := false
+	for s := range b.subs {
+		needVariants = needVariants || s.variant != 0
+	}
 	watchers := len(b.subs)
 	b.mu.Unlock()
 	if first >= next || watchers == 0 {
 		return
 	}
 	var ids []int64
-	var err error
-	b.mu.Lock()
-	needVariants := false
-	for s := range b.subs {
-		needVariants = needVariants || s.variant != 0
-	}
-	b.mu.Unlock()
 	if needVariants {
+		var err error
 		if ids, err = b.moved(ctx, first, next); err != nil {
 			b.log.Warn("live updates: read moved variants", "err", err)
 			return

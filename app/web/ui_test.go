@@ -277,6 +277,11 @@ func TestVariantPage(t *testing.T) {
 	viewer.get("/variants/NOPE").has(t, 404, "no variant has SKU")
 	viewer.get("/variants/MUG-BLU?before=x").has(t, 400, "before: must be a movement id")
 	viewer.get("/variants/MUG-BLU/live").has(t, 200, `id="ledger-card"`)
+	older := viewer.get("/variants/MUG-BLU?before=3")
+	older.has(t, 200, "Newest movements", `data-movement="2"`, `data-movement="1"`)
+	if strings.Contains(string(older.Body), `data-movement="3"`) {
+		t.Error("the page before movement 3 shows movement 3")
+	}
 }
 
 // seedStock makes two mug variants with three movements of MUG-BLU.
