@@ -40,4 +40,23 @@ type BrowseService interface {
 	// SearchVariants finds variants whose SKU starts with q, whose GTIN is
 	// q, or whose product name contains q, SKU matches first.
 	SearchVariants(ctx context.Context, q string, limit int) ([]VariantHit, error)
+	// Children returns the locations directly under the location with
+	// the code, by walk sequence and code. Errors: not_found (code).
+	Children(ctx context.Context, code string) ([]ChildLocation, error)
+	// LocationStock returns up to limit levels at the location and every
+	// location under it (physical, non-zero), taken place by place down
+	// the tree, so a whole site answers without reading all its levels.
+	// Errors: not_found (code).
+	LocationStock(ctx context.Context, code string, limit int) ([]Level, error)
+}
+
+// ChildLocation is a location under another: how many places are directly
+// under it, and the units at the location itself (a bin's stock; zones and
+// aisles hold theirs in their bins).
+type ChildLocation struct {
+	Code   string
+	Name   string
+	Kind   LocationKind
+	Places int64
+	OnHand int64
 }

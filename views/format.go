@@ -27,6 +27,14 @@ func qty(n int64) string {
 	return b.String()
 }
 
+// qtyOrDash formats n, or a dash for zero.
+func qtyOrDash(n int64) string {
+	if n == 0 {
+		return "—"
+	}
+	return qty(n)
+}
+
 // signed formats a leg's quantity with its sign: +5, −3.
 func signed(n int64) string {
 	if n > 0 {

@@ -59,7 +59,8 @@ func navFor(u *app.User) []NavItem {
 // current reports whether href is the page at path (or a parent of it).
 func current(path, href string) bool {
 	if href == "/" {
-		return path == "/" || strings.HasPrefix(path, "/variants/") || strings.HasPrefix(path, "/search")
+		return path == "/" || strings.HasPrefix(path, "/variants/") || strings.HasPrefix(path, "/search") ||
+			strings.HasPrefix(path, "/locations/")
 	}
 	return path == href || strings.HasPrefix(path, href+"/")
 }

@@ -1,7 +1,9 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"strings"
 
 	"depot/app"
@@ -113,4 +115,79 @@ func (db *DB) SearchVariants(ctx context.Context, q string, limit int) ([]app.Va
 // escapeLike escapes LIKE's wildcards with a backslash.
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// Children returns the locations directly under code, by walk sequence and
+// code, each with the number of places directly under it and the units at
+// the location itself. Subtree totals would read every level below a zone
+// on each page view; they wait for aggregates kept by the writer.
+// Errors: not_found (code).
+func (db *DB) Children(ctx context.Context, code string) ([]app.ChildLocation, error) {
+	id, err := db.locationID(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT c.code, c.name, c.kind,
+			(SELECT count(*) FROM locations g WHERE g.parent_id = c.id AND g.archived = 0),
+			(SELECT ifnull(sum(on_hand), 0) FROM inventory_levels WHERE location_id = c.id)
+		FROM locations c WHERE c.parent_id = ? AND c.archived = 0 ORDER BY c.walk_seq, c.code`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []app.ChildLocation
+	for rows.Next() {
+		var c app.ChildLocation
+		if err := rows.Scan(&c.Code, &c.Name, &c.Kind, &c.Places, &c.OnHand); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// LocationStock returns up to limit (default 500, at most 5000) non-zero
+// physical levels at code and below, place by place down the tree (the
+// level index per place), so that a site's page stops after limit rows
+// instead of sorting all of them. CROSS JOIN keeps the places as the outer
+// loop: with plans made once for any bound value (planner.go), SQLite
+// otherwise scans every level. Errors: not_found (code).
+func (db *DB) LocationStock(ctx context.Context, code string, limit int) ([]app.Level, error) {
+	if limit <= 0 {
+		limit = 500
+	}
+	limit = min(limit, 5000)
+	id, err := db.locationID(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.read.QueryContext(ctx, `WITH RECURSIVE sub(id) AS (
+			SELECT ? UNION ALL SELECT l.id FROM locations l JOIN sub ON l.parent_id = sub.id)
+		SELECT v.sku, l.code, ifnull(lo.code, ''), lv.on_hand, lv.reserved
+		FROM sub CROSS JOIN inventory_levels lv ON lv.location_id = sub.id
+		JOIN variants v ON v.id = lv.variant_id
+		JOIN locations l ON l.id = lv.location_id
+		LEFT JOIN lots lo ON lo.id = lv.lot_id
+		WHERE lv.physical = 1 AND (lv.on_hand <> 0 OR lv.reserved <> 0)
+		LIMIT ?`, id, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	levels := []app.Level{}
+	for rows.Next() {
+		var l app.Level
+		if err := rows.Scan(&l.SKU, &l.Location, &l.Lot, &l.OnHand, &l.Reserved); err != nil {
+			return nil, err
+		}
+		l.Available = l.OnHand - l.Reserved
+		levels = append(levels, l)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(levels, func(a, b app.Level) int {
+		return cmp.Or(strings.Compare(a.Location, b.Location), strings.Compare(a.SKU, b.SKU), strings.Compare(a.Lot, b.Lot))
+	})
+	return levels, nil
 }

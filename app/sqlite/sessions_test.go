@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -332,5 +333,46 @@ func TestLedgerCardAndSearch(t *testing.T) {
 	hits, _ := db.SearchVariants(ctx, "MUG-BLU", 1)
 	if len(hits) != 1 || hits[0].OnHand != 9 {
 		t.Errorf("hit %+v, want MUG-BLU with 9 on hand (10 in, 1 adjusted out)", hits)
+	}
+}
+
+func TestChildren(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t, sqlite.Options{})
+	MustProduct(t, db, "Widget", false, "W-1")
+	MustLocations(t, db) // site WH
+	for _, l := range []app.NewLocation{
+		{Code: "Z1", Kind: app.KindZone, Parent: "WH", WalkSeq: 2},
+		{Code: "Z2", Kind: app.KindZone, Parent: "WH", WalkSeq: 1},
+		{Code: "Z1-A", Kind: app.KindAisle, Parent: "Z1"},
+		{Code: "Z1-A-01", Kind: app.KindBin, Parent: "Z1-A"},
+	} {
+		if _, err := db.CreateLocation(ctx, l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	MustPost(t, db, app.Receive, app.MovementLine{SKU: "W-1", Qty: 7, To: "Z1-A-01"})
+	MustPost(t, db, app.Receive, app.MovementLine{SKU: "W-1", Qty: 2, To: "Z2"})
+	kids, err := db.Children(ctx, "wh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := fmt.Sprint(kids)
+	if want := "[{Z2  zone 0 2} {Z1  zone 1 0}]"; got != want {
+		t.Errorf("Children(WH) = %s, want %s (walk order, places under, units at the place)", got, want)
+	}
+	levels, err := db.LocationStock(ctx, "WH", 0)
+	if err != nil || fmt.Sprint(levels) != "[{W-1 Z1-A-01  7 0 7} {W-1 Z2  2 0 2}]" {
+		t.Errorf("LocationStock(WH) = %v, %v", levels, err)
+	}
+	one, _ := db.LocationStock(ctx, "WH", 1)
+	if len(one) != 1 {
+		t.Errorf("LocationStock with limit 1 = %v", one)
+	}
+	if _, err := db.LocationStock(ctx, "NOPE", 0); app.ErrorCode(err) != app.ENOTFOUND {
+		t.Errorf("unknown location: %v", err)
+	}
+	if _, err := db.Children(ctx, "NOPE"); app.ErrorCode(err) != app.ENOTFOUND {
+		t.Errorf("unknown location: %v", err)
 	}
 }

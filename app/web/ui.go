@@ -118,6 +118,8 @@ func (s *server) uiRoutes(r chi.Router) {
 		read.Get("/search", s.html(s.searchPage))
 		read.Get("/variants/{sku}", s.html(s.variantPage))
 		read.Get("/variants/{sku}/live", s.html(s.variantLive))
+		read.Get("/locations/{code}", s.html(s.locationPage))
+		read.Get("/locations/{code}/live", s.html(s.locationLive))
 		read.Get("/events", s.html(s.events))
 
 		users := r.With(s.page(app.ManageAccounts))

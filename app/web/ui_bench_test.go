@@ -29,6 +29,8 @@ type benchEnv struct {
 	h      http.Handler
 	cookie *http.Cookie
 	skus   []string
+	bins   []string
+	site   string
 }
 
 func newBenchEnv(b *testing.B) *benchEnv {
@@ -67,7 +69,16 @@ func newBenchEnv(b *testing.B) *benchEnv {
 	e := &benchEnv{cookie: &http.Cookie{Name: "depot_session", Value: token}}
 	for _, p := range pairs {
 		e.skus = append(e.skus, p.SKU)
+		e.bins = append(e.bins, p.From)
 	}
+	l, err := db.Location(ctx, e.bins[0])
+	for err == nil && l.Parent != "" {
+		l, err = db.Location(ctx, l.Parent)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	e.site = l.Code
 	e.h = web.NewAppHandler(web.Services{Ledger: db, Catalog: db, Auth: db, Accounts: db, Sessions: db, Browse: db},
 		web.UI{Events: web.NewBroker(db.MovedVariants, nil)}, slog.New(slog.DiscardHandler))
 	return e
@@ -117,4 +128,16 @@ func BenchmarkSearchPage(b *testing.B) {
 func BenchmarkUsersPage(b *testing.B) {
 	e := newBenchEnv(b)
 	e.run(b, func(int) string { return "/users" })
+}
+
+// BenchmarkLocationPage renders the page of the whole site: every level of
+// the warehouse is under it (118,620 at top scale), of which it lists 500.
+func BenchmarkLocationPage(b *testing.B) {
+	e := newBenchEnv(b)
+	e.run(b, func(int) string { return "/locations/" + e.site })
+}
+
+func BenchmarkBinPage(b *testing.B) {
+	e := newBenchEnv(b)
+	e.run(b, func(i int) string { return "/locations/" + url.PathEscape(e.bins[i%len(e.bins)]) })
 }

@@ -277,6 +277,12 @@ func TestVariantPage(t *testing.T) {
 	viewer.get("/variants/NOPE").has(t, 404, "no variant has SKU")
 	viewer.get("/variants/MUG-BLU?before=x").has(t, 400, "before: must be a movement id")
 	viewer.get("/variants/MUG-BLU/live").has(t, 200, `id="ledger-card"`)
+	if r := viewer.get("/search?q=a-01"); r.Status != 303 || r.Header.Get("Location") != "/locations/A-01" {
+		t.Errorf("location code search: %d to %q", r.Status, r.Header.Get("Location"))
+	}
+	viewer.get("/locations/A-01").has(t, 200, `href="/variants/MUG-BLU"`, `id="total-on-hand">6<`, `sse-connect="/events"`)
+	viewer.get("/locations/A-01/live").has(t, 200, `id="total-on-hand">6<`)
+	viewer.get("/locations/NOPE").has(t, 404, "no location has code")
 	older := viewer.get("/variants/MUG-BLU?before=3")
 	older.has(t, 200, "Newest movements", `data-movement="2"`, `data-movement="1"`)
 	if strings.Contains(string(older.Body), `data-movement="3"`) {

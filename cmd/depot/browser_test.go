@@ -338,6 +338,10 @@ func TestBrowser(t *testing.T) {
 		waitText(t, ctx, "#total-on-hand", "19")
 		shot(t, tab2, "variant", 1280)
 		shot(t, ctx, "variant", 360)
+		step(t, ctx, "location by code", chromedp.Navigate(s.base+"/search?q=wh"))
+		waitText(t, ctx, "#children", "A-01")
+		waitText(t, ctx, "#total-on-hand", "19")
+		shot(t, ctx, "location", 360)
 	})
 
 	t.Run("PickerCannotReachUserManagement", func(t *testing.T) {
