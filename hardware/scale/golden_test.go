@@ -131,7 +131,6 @@ func TestHIDReportParseGolden(t *testing.T) {
 	})
 }
 
-
 func TestLineParseGolden(t *testing.T) {
 	model := func(n string) Line {
 		m, ok := LineModelByName(n)

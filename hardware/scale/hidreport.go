@@ -39,7 +39,9 @@ var hidUnits = [...]Unit{1: MG, 2: G, 3: KG, 4: CT, 5: TAEL, 6: GR, 7: DWT, 8: T
 func (HIDReport) Name() string { return "hid-report" }
 
 // Mode only matters when reports travel over a serial line (the simulator).
-func (HIDReport) Mode() serialport.Mode { return serialport.Mode{Baud: 9600, DataBits: 8, Parity: 'N', StopBits: 1} }
+func (HIDReport) Mode() serialport.Mode {
+	return serialport.Mode{Baud: 9600, DataBits: 8, Parity: 'N', StopBits: 1}
+}
 
 // Request is nil: HID scales stream reports.
 func (HIDReport) Request() []byte { return nil }

@@ -182,12 +182,12 @@ var builtinLineModels = []LineModel{
 		Sim:     "{status},{weight0:9}  {unit}",
 	},
 	{ // Ohaus print format: "     12.34 kg ? G" ('?' while unstable)
-		Name:    "ohaus",
-		Request: "IP\r\n",
-		Pattern: `(?P<weight>-? *[0-9.]+) +(?P<unit>[a-zA-Z]+) *(?P<motion>\??) *(?:G|NET|N|T)?$`,
-		Zero:    "Z\r\n",
-		Tare:    "T\r\n",
-		Sim:     "{value:10} {unit} {motion} G",
+		Name:      "ohaus",
+		Request:   "IP\r\n",
+		Pattern:   `(?P<weight>-? *[0-9.]+) +(?P<unit>[a-zA-Z]+) *(?P<motion>\??) *(?:G|NET|N|T)?$`,
+		Zero:      "Z\r\n",
+		Tare:      "T\r\n",
+		Sim:       "{value:10} {unit} {motion} G",
 		SimMotion: "?",
 	},
 	{ // Adam AZExtra: polled with "P", answers "   0.000kg"

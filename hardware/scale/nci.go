@@ -17,7 +17,9 @@ type NCI struct{}
 func (NCI) Name() string { return "nci" }
 
 // Mode is 9600 7E1, the usual factory setting.
-func (NCI) Mode() serialport.Mode { return serialport.Mode{Baud: 9600, DataBits: 7, Parity: 'E', StopBits: 1} }
+func (NCI) Mode() serialport.Mode {
+	return serialport.Mode{Baud: 9600, DataBits: 7, Parity: 'E', StopBits: 1}
+}
 
 // Request is `W CR`.
 func (NCI) Request() []byte { return []byte("W\r") }

@@ -19,7 +19,9 @@ type SICS struct{}
 func (SICS) Name() string { return "sics" }
 
 // Mode is 9600 8N1.
-func (SICS) Mode() serialport.Mode { return serialport.Mode{Baud: 9600, DataBits: 8, Parity: 'N', StopBits: 1} }
+func (SICS) Mode() serialport.Mode {
+	return serialport.Mode{Baud: 9600, DataBits: 8, Parity: 'N', StopBits: 1}
+}
 
 // Request is `SI CR LF`.
 func (SICS) Request() []byte { return []byte("SI\r\n") }
