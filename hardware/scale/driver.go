@@ -133,7 +133,12 @@ func New(addr string, opt Options) (*Scale, error) {
 		if err != nil {
 			return nil, bad("%v", err)
 		}
-		if s.sim, err = StartPTY(proto, st); err != nil {
+		if tol, ok := proto.(Toledo); ok {
+			// The 8213 frame has no unit: the driver must assume the one the simulated scale shows.
+			tol.Unit = st.View().Unit
+			s.proto = tol
+		}
+		if s.sim, err = StartPTY(s.proto, st); err != nil {
 			return nil, &app.Error{Code: app.EUNAVAILABLE, Message: fmt.Sprintf("scale %s: %v", addr, err)}
 		}
 		s.dial = func(context.Context) (hardware.Conn, error) { return serialport.OpenSerial(s.sim.Path(), mode) }
@@ -144,16 +149,10 @@ func New(addr string, opt Options) (*Scale, error) {
 }
 
 // simStateFromParams builds the simulated scale: weight=1.250kg (also sets
-// the unit and decimals shown), capacity=30kg (default 30 kg).
+// the unit and decimals shown), unit=lb and decimals=2 (override the
+// display), capacity=30kg (the default).
 func simStateFromParams(a hardware.Address) (*SimState, error) {
 	unit, dec := KG, 3
-	if t, ok := a.Params["unit"]; ok && len(t) > 0 {
-		u, err := ParseUnit(t[0])
-		if err != nil {
-			return nil, err
-		}
-		unit = u
-	}
 	var mg int64
 	if w := a.Params.Get("weight"); w != "" {
 		v, d, u, err := ParseWeight(w)
@@ -165,6 +164,20 @@ func simStateFromParams(a hardware.Address) (*SimState, error) {
 		}
 		unit, dec = u, d
 	}
+	if t := a.Params.Get("unit"); t != "" {
+		u, err := ParseUnit(t)
+		if err != nil {
+			return nil, err
+		}
+		unit = u
+	}
+	if d := a.Params.Get("decimals"); d != "" {
+		n, err := strconv.Atoi(d)
+		if err != nil || n < 0 || n > 6 {
+			return nil, fmt.Errorf("decimals %q: want 0 to 6", d)
+		}
+		dec = n
+	}
 	capMg := int64(30_000_000)
 	if c := a.Params.Get("capacity"); c != "" {
 		v, d, u, err := ParseWeight(c)
@@ -174,13 +187,6 @@ func simStateFromParams(a hardware.Address) (*SimState, error) {
 		if capMg, err = ToMg(v, d, u); err != nil || capMg <= 0 {
 			return nil, fmt.Errorf("capacity %q: want a positive weight", c)
 		}
-	}
-	if d := a.Params.Get("decimals"); d != "" {
-		n, err := strconv.Atoi(d)
-		if err != nil || n < 0 || n > 6 {
-			return nil, fmt.Errorf("decimals %q: want 0 to 6", d)
-		}
-		dec = n
 	}
 	st := NewSimState(unit, dec, capMg)
 	st.SetWeight(mg)

@@ -1,0 +1,334 @@
+package scale
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"depot/app"
+)
+
+// Each protocol runs through the whole stack: simulator on a pty master,
+// go.bug.st/serial on the slave, the framer, the parser and the driver.
+var conformance = []struct {
+	addr      string
+	underZero string // what a load far below zero reads as ("" = the model cannot say; no frame)
+	overload  string // likewise for a load above capacity
+	zero      bool   // has a zero command
+	tare      bool
+}{
+	{"sim:nci?weight=1.250kg", "under zero", "overload", true, true},
+	{"sim:toledo?weight=1.250kg", "under zero", "overload", true, true},
+	{"sim:sics?weight=1.250kg", "under zero", "overload", true, true},
+	{"sim:hid-report?weight=1.250kg", "under zero", "overload", true, false},
+	{"sim:line?model=tiger&weight=1.250kg", "", "overload", false, false},
+	{"sim:line?model=ohaus&weight=1.250kg", "", "", true, true},
+}
+
+func openSim(t *testing.T, addr string) *Scale {
+	t.Helper()
+	s, err := OpenWith(t.Context(), addr, Options{Timeout: 400 * time.Millisecond, Interval: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("open %s: %v", addr, err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func mustRead(t *testing.T, s *Scale, want string) Reading {
+	t.Helper()
+	var r Reading
+	var err error
+	// A streaming scale may still deliver a frame from before the change.
+	for i := 0; i < 5; i++ {
+		if r, err = s.Read(t.Context()); err == nil && r.String() == want {
+			return r
+		}
+	}
+	t.Fatalf("%s: read %q, %v; want %q", s.Address(), r, err, want)
+	return r
+}
+
+func TestConformance(t *testing.T) {
+	for _, tc := range conformance {
+		name := strings.TrimPrefix(tc.addr, "sim:")
+		t.Run(name, func(t *testing.T) {
+			t.Run("Stable", func(t *testing.T) {
+				s := openSim(t, tc.addr)
+				r := mustRead(t, s, "1.250 kg stable")
+				if r.WeightMg != 1_250_000 || r.At.IsZero() {
+					t.Errorf("reading %+v: want 1250000 mg with an arrival time", r)
+				}
+				if st := s.State(); !st.Connected || st.Last.WeightMg != 1_250_000 || st.LastError != "" {
+					t.Errorf("state %+v", st)
+				}
+			})
+			t.Run("MotionThenStable", func(t *testing.T) {
+				s := openSim(t, tc.addr)
+				s.Sim().State.SetMotion(true)
+				r, err := s.Read(t.Context())
+				for i := 0; err == nil && r.Status != Motion && i < 5; i++ {
+					r, err = s.Read(t.Context())
+				}
+				if err != nil || r.Status != Motion {
+					t.Fatalf("moving: %v, %v; want unstable", r, err)
+				}
+				ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+				defer cancel()
+				go func() {
+					time.Sleep(300 * time.Millisecond)
+					s.Sim().State.SetWeight(2_000_000)
+					s.Sim().State.SetMotion(false)
+				}()
+				got, err := s.StableWeight(ctx)
+				if err != nil || got.WeightMg != 2_000_000 || got.Status != Stable {
+					t.Fatalf("StableWeight = %v, %v; want 2.000 kg stable", got, err)
+				}
+			})
+			t.Run("Overload", func(t *testing.T) {
+				s := openSim(t, tc.addr)
+				s.Sim().State.SetWeight(31_000_000) // above the 30 kg capacity
+				if tc.overload != "" {
+					mustRead(t, s, tc.overload)
+					return
+				}
+				r, err := s.Read(t.Context())
+				if err == nil || !strings.Contains(err.Error(), "no reply") {
+					t.Errorf("overload on a model without a token: %v, %v; want no reply", r, err)
+				}
+			})
+			t.Run("UnderZero", func(t *testing.T) {
+				s := openSim(t, tc.addr)
+				s.Sim().State.SetWeight(-2_000_000) // below the zero range
+				if tc.underZero != "" {
+					mustRead(t, s, tc.underZero)
+					return
+				}
+				r, err := s.Read(t.Context())
+				if err == nil || !strings.Contains(err.Error(), "no reply") {
+					t.Errorf("under zero on a model without a token: %v, %v; want no reply", r, err)
+				}
+			})
+			t.Run("GarbageBeforeFrame", func(t *testing.T) {
+				s := openSim(t, tc.addr)
+				mustRead(t, s, "1.250 kg stable")
+				s.Sim().State.SetWeight(1_500_000)
+				s.Sim().Garbage([]byte("\x00\xff\x7f#?junk"))
+				mustRead(t, s, "1.500 kg stable")
+			})
+			t.Run("SplitWrites", func(t *testing.T) {
+				s := openSim(t, tc.addr)
+				s.Sim().SplitWrites(true)
+				s.Sim().State.SetWeight(1_750_000)
+				mustRead(t, s, "1.750 kg stable")
+			})
+			t.Run("Stall", func(t *testing.T) {
+				s := openSim(t, tc.addr)
+				mustRead(t, s, "1.250 kg stable")
+				s.Sim().Stall(1500 * time.Millisecond)
+				time.Sleep(150 * time.Millisecond) // a streaming sim is now holding its next frame
+				stalled := false
+				for i := 0; i < 3 && !stalled; i++ {
+					_, err := s.Read(t.Context())
+					stalled = err != nil && strings.Contains(err.Error(), "no reply")
+				}
+				if !stalled {
+					t.Fatal("no read timed out during a 1.5 s stall")
+				}
+				if st := s.State(); !strings.Contains(st.LastError, "no reply") || !st.Connected {
+					t.Errorf("state during stall %+v", st)
+				}
+				s.Sim().State.SetWeight(1_100_000)
+				var r Reading
+				var err error
+				for i := 0; i < 10; i++ {
+					if r, err = s.Read(t.Context()); err == nil && r.WeightMg == 1_100_000 {
+						break
+					}
+				}
+				if err != nil || r.WeightMg != 1_100_000 {
+					t.Errorf("after the stall: %v, %v", r, err)
+				}
+			})
+			t.Run("UnplugReplug", func(t *testing.T) {
+				s := openSim(t, tc.addr)
+				mustRead(t, s, "1.250 kg stable")
+				s.Sim().Unplug()
+				var err error
+				for i := 0; i < 3 && err == nil; i++ {
+					_, err = s.Read(t.Context())
+				}
+				if err == nil || app.ErrorCode(err) != app.EUNAVAILABLE || !strings.Contains(err.Error(), s.Address()) {
+					t.Fatalf("read after unplug: %v; want unavailable naming the scale", err)
+				}
+				if s.State().Connected {
+					t.Error("still connected after unplug")
+				}
+				if _, err := s.Read(t.Context()); err == nil {
+					t.Error("read while unplugged worked")
+				}
+				if err := s.Sim().Replug(); err != nil {
+					t.Fatal(err)
+				}
+				s.Sim().State.SetWeight(900_000)
+				mustRead(t, s, "0.900 kg stable")
+				if st := s.State(); !st.Connected || st.Reconnect < 1 {
+					t.Errorf("state after replug %+v", st)
+				}
+			})
+			t.Run("ZeroTare", func(t *testing.T) {
+				s := openSim(t, tc.addr)
+				s.Sim().State.SetWeight(100_000)
+				err := s.Zero(t.Context())
+				if !tc.zero {
+					if !errors.Is(err, ErrUnsupported) || app.ErrorCode(err) != app.ECONFLICT {
+						t.Errorf("zero: %v; want unsupported", err)
+					}
+					return
+				}
+				if err != nil {
+					t.Fatalf("zero: %v", err)
+				}
+				mustRead(t, s, "0.000 kg stable")
+				s.Sim().State.SetWeight(1_350_000)
+				err = s.Tare(t.Context())
+				if !tc.tare {
+					if !errors.Is(err, ErrUnsupported) {
+						t.Errorf("tare: %v; want unsupported", err)
+					}
+					return
+				}
+				if err != nil {
+					t.Fatalf("tare: %v", err)
+				}
+				mustRead(t, s, "0.000 kg stable")
+				s.Sim().State.SetWeight(2_350_000)
+				r := mustRead(t, s, "1.000 kg stable")
+				if tc.addr == "sim:nci?weight=1.250kg" && !r.Net {
+					t.Errorf("nci after tare: %+v, want net", r)
+				}
+			})
+		})
+	}
+}
+
+// A scale refuses to zero while the weight moves; the error says so.
+func TestZeroRefusedInMotion(t *testing.T) {
+	for _, addr := range []string{"sim:nci?weight=0.100kg", "sim:sics?weight=0.100kg"} {
+		s := openSim(t, addr)
+		s.Sim().State.SetMotion(true)
+		err := s.Zero(t.Context())
+		if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), "zero") {
+			t.Errorf("%s: zero in motion: %v; want refused", addr, err)
+		}
+	}
+}
+
+// Watch reports every reading, and reconnects by itself after an unplug.
+func TestWatchReconnects(t *testing.T) {
+	s := openSim(t, "sim:nci?weight=1.250kg")
+	ctx, cancel := context.WithCancel(t.Context())
+	got := make(chan Reading, 100)
+	done := make(chan error)
+	go func() { done <- s.Watch(ctx, func(r Reading) { got <- r }) }()
+	updates, stop := s.Subscribe()
+	defer stop()
+	waitFor := func(what string, ok func(Reading) bool) {
+		t.Helper()
+		deadline := time.After(10 * time.Second)
+		for {
+			select {
+			case r := <-got:
+				if ok(r) {
+					return
+				}
+			case <-deadline:
+				t.Fatalf("no reading %s; state %+v", what, s.State())
+			}
+		}
+	}
+	waitFor("of 1.250 kg", func(r Reading) bool { return r.WeightMg == 1_250_000 })
+	s.Sim().Unplug()
+	for deadline := time.Now().Add(10 * time.Second); s.State().Connected; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("still connected 10 s after unplug")
+		}
+	}
+	time.Sleep(300 * time.Millisecond) // a few failed reconnects
+	s.Sim().State.SetWeight(3_000_000)
+	if err := s.Sim().Replug(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("of 3.000 kg after replug", func(r Reading) bool { return r.WeightMg == 3_000_000 })
+	sawDown := false
+	for len(updates) > 0 {
+		if st := <-updates; !st.Connected {
+			sawDown = true
+		}
+	}
+	if !sawDown {
+		t.Error("subscribers never saw the scale disconnected")
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("Watch returned %v", err)
+	}
+}
+
+// StableWeight follows a running Watch instead of polling on its own.
+func TestStableWeightFollowsWatch(t *testing.T) {
+	s := openSim(t, "sim:sics?weight=0.500kg")
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	go s.Watch(ctx, nil)
+	for s.watching.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	r, err := s.StableWeight(ctx)
+	if err != nil || r.WeightMg != 500_000 {
+		t.Fatalf("StableWeight = %v, %v", r, err)
+	}
+}
+
+// A scale behind a serial-to-Ethernet converter: the same driver over TCP.
+func TestTCPTransport(t *testing.T) {
+	st := NewSimState(KG, 3, 30_000_000)
+	st.SetWeight(4_321_000)
+	srv, err := StartTCP(SICS{}, st, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	s, err := OpenWith(t.Context(), "tcp:"+srv.Path()+"?protocol=sics", Options{Timeout: 400 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	mustRead(t, s, "4.321 kg stable")
+	if err := s.Zero(t.Context()); !errors.Is(err, ErrRefused) {
+		t.Errorf("zero with 4.3 kg on a 30 kg scale: %v, want refused (outside the zero range)", err)
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	for _, tc := range []struct{ addr, want string }{
+		{"nci", "want scheme:target"},
+		{"serial:/dev/ttyUSB9", "protocol is required"},
+		{"serial:/dev/ttyUSB9?protocol=fancy", `protocol "fancy" unknown`},
+		{"serial:/dev/ttyUSB9?protocol=nci&baud=x", `baud "x"`},
+		{"usblp:/dev/usb/lp0?protocol=nci", "not a scale transport"},
+		{"sim:nci?weight=heavy", `weight "heavy"`},
+		{"sim:line?model=unknown", `model "unknown"`},
+	} {
+		_, err := Open(t.Context(), tc.addr)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || app.ErrorCode(err) != app.EINVALID {
+			t.Errorf("Open(%q): %v; want invalid, %q", tc.addr, err, tc.want)
+		}
+	}
+	_, err := Open(t.Context(), "serial:/dev/ttyUSB99?protocol=nci")
+	if err == nil || app.ErrorCode(err) != app.EUNAVAILABLE || !strings.Contains(err.Error(), "/dev/ttyUSB99") {
+		t.Errorf("missing port: %v; want unavailable naming the port", err)
+	}
+}
