@@ -129,23 +129,39 @@ func New(addr string, opt Options) (*Scale, error) {
 	case hardware.SchemeTCP:
 		s.dial = func(ctx context.Context) (hardware.Conn, error) { return serialport.DialTCP(ctx, a.Target, mode) }
 	case hardware.SchemeSim:
-		st, err := simStateFromParams(a)
+		sim, err := StartSim(a)
 		if err != nil {
-			return nil, bad("%v", err)
-		}
-		if tol, ok := proto.(Toledo); ok {
-			// The 8213 frame has no unit: the driver must assume the one the simulated scale shows.
-			tol.Unit = st.View().Unit
-			s.proto = tol
-		}
-		if s.sim, err = StartPTY(s.proto, st); err != nil {
+			if app.ErrorCode(err) == app.EINVALID {
+				return nil, bad("%v", app.ErrorMessage(err))
+			}
 			return nil, &app.Error{Code: app.EUNAVAILABLE, Message: fmt.Sprintf("scale %s: %v", addr, err)}
 		}
-		s.dial = func(context.Context) (hardware.Conn, error) { return serialport.OpenSerial(s.sim.Path(), mode) }
+		s.sim, s.proto = sim, sim.Protocol()
+		s.dial = func(context.Context) (hardware.Conn, error) { return serialport.OpenSerial(sim.Path(), mode) }
 	default:
 		return nil, bad("scheme %s is not a scale transport (want serial, tcp or sim)", a.Scheme)
 	}
 	return s, nil
+}
+
+// StartSim starts the simulator a sim: address names, on a pty:
+// sim:<protocol>?weight=1.250kg&capacity=30kg&unit=lb&decimals=2&model=tiger.
+// Bad settings are *app.Error invalid.
+func StartSim(a hardware.Address) (*SimServer, error) {
+	proto, err := Lookup(a.Target, a.Params)
+	if err != nil {
+		return nil, &app.Error{Code: app.EINVALID, Field: "address", Message: err.Error()}
+	}
+	st, err := simStateFromParams(a)
+	if err != nil {
+		return nil, &app.Error{Code: app.EINVALID, Field: "address", Message: err.Error()}
+	}
+	if tol, ok := proto.(Toledo); ok {
+		// The 8213 frame has no unit: the driver must assume the one the simulated scale shows.
+		tol.Unit = st.View().Unit
+		proto = tol
+	}
+	return StartPTY(proto, st)
 }
 
 // simStateFromParams builds the simulated scale: weight=1.250kg (also sets

@@ -83,6 +83,9 @@ func (s *SimServer) Path() string {
 	return s.link
 }
 
+// Protocol is the protocol the simulator speaks.
+func (s *SimServer) Protocol() Protocol { return s.proto }
+
 // PTY is the current pty, nil while unplugged or for TCP.
 func (s *SimServer) PTY() *pty.PTY {
 	s.mu.Lock()
