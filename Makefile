@@ -22,6 +22,11 @@ build:
 test: deps check-generated check-format vet
 	$(GO) test -race -count=1 -timeout 20m ./...
 	$(GO) test -run='^$$' -fuzz=FuzzDecodePostMovement -fuzztime=15s ./app/
+	$(GO) test -run='^$$' -fuzz=FuzzNCI -fuzztime=10s ./hardware/scale/
+	$(GO) test -run='^$$' -fuzz=FuzzToledo -fuzztime=10s ./hardware/scale/
+	$(GO) test -run='^$$' -fuzz=FuzzSICS -fuzztime=10s ./hardware/scale/
+	$(GO) test -run='^$$' -fuzz=FuzzHIDReport -fuzztime=10s ./hardware/scale/
+	$(GO) test -run='^$$' -fuzz=FuzzLine -fuzztime=10s ./hardware/scale/
 
 ## deps: install the system packages and Go modules the tests use
 deps:

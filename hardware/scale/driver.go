@@ -312,7 +312,7 @@ func (s *Scale) Read(ctx context.Context) (Reading, error) {
 		return Reading{}, err
 	}
 	req := s.proto.Request()
-	if req == nil && s.opt.Now().Sub(s.lastRead) > 2*s.opt.Interval {
+	if req == nil && time.Since(s.lastRead) > staleAfter {
 		s.drain() // frames queued while nobody read are old
 	}
 	if req != nil {
@@ -350,17 +350,22 @@ func (s *Scale) Read(ctx context.Context) (Reading, error) {
 			continue
 		}
 		r.At = at
-		s.lastRead = at
+		s.lastRead = time.Now()
 		s.update(func(st *State) { st.Last, st.LastError = r, "" })
 		return r, nil
 	}
 }
 
-// drain discards bytes already queued; s.io must be held.
+// staleAfter is how long a streaming scale may go unread before the frames
+// queued meanwhile are thrown away instead of being taken for new ones.
+const staleAfter = time.Second
+
+// drain discards the bytes already queued, without waiting for more; s.io
+// must be held.
 func (s *Scale) drain() {
 	s.framer.Reset()
 	var buf [256]byte
-	s.conn.SetReadTimeout(time.Millisecond)
+	s.conn.SetReadTimeout(0)
 	for i := 0; i < 64; i++ {
 		if n, err := s.conn.Read(buf[:]); n == 0 || err != nil {
 			return

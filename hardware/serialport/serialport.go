@@ -114,7 +114,7 @@ func DialTCP(ctx context.Context, hostport string, m Mode) (hardware.Conn, error
 	if err != nil {
 		return nil, fmt.Errorf("tcp %s: %w", hostport, err)
 	}
-	var c hardware.Conn = &tcpConn{Conn: nc}
+	var c hardware.Conn = &tcpConn{Conn: nc, timeout: -1}
 	if m.DataBits == 7 {
 		c = Mask7(c)
 	}
@@ -122,7 +122,8 @@ func DialTCP(ctx context.Context, hostport string, m Mode) (hardware.Conn, error
 }
 
 // tcpConn gives a net.Conn the serial read-timeout semantics: a read that
-// times out returns 0 bytes and no error.
+// times out returns 0 bytes and no error; a timeout of 0 only takes what has
+// arrived; a negative one blocks.
 type tcpConn struct {
 	net.Conn
 	timeout time.Duration
@@ -134,10 +135,13 @@ func (c *tcpConn) SetReadTimeout(d time.Duration) error {
 }
 
 func (c *tcpConn) Read(p []byte) (int, error) {
-	if c.timeout > 0 {
-		c.Conn.SetReadDeadline(time.Now().Add(c.timeout))
-	} else {
+	switch {
+	case c.timeout < 0:
 		c.Conn.SetReadDeadline(time.Time{})
+	case c.timeout == 0:
+		c.Conn.SetReadDeadline(time.Now().Add(time.Microsecond))
+	default:
+		c.Conn.SetReadDeadline(time.Now().Add(c.timeout))
 	}
 	n, err := c.Conn.Read(p)
 	var ne net.Error
