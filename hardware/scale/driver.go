@@ -110,6 +110,12 @@ func New(addr string, opt Options) (*Scale, error) {
 	if a.Scheme == hardware.SchemeSim {
 		name = a.Target
 	}
+	transports.Lock()
+	extra, hasExtra := transports.m[a.Scheme]
+	transports.Unlock()
+	if name == "" && hasExtra {
+		name = extra.protocol
+	}
 	if name == "" {
 		return nil, bad("protocol is required (add ?protocol=nci, toledo, sics, hid-report or line)")
 	}
@@ -139,7 +145,10 @@ func New(addr string, opt Options) (*Scale, error) {
 		s.sim, s.proto = sim, sim.Protocol()
 		s.dial = func(context.Context) (hardware.Conn, error) { return serialport.OpenSerial(sim.Path(), mode) }
 	default:
-		return nil, bad("scheme %s is not a scale transport (want serial, tcp or sim)", a.Scheme)
+		if !hasExtra {
+			return nil, bad("scheme %s is not a scale transport (want serial, tcp or sim)", a.Scheme)
+		}
+		s.dial = func(ctx context.Context) (hardware.Conn, error) { return extra.dial(ctx, a) }
 	}
 	return s, nil
 }
@@ -162,6 +171,33 @@ func StartSim(a hardware.Address) (*SimServer, error) {
 		proto = tol
 	}
 	return StartPTY(proto, st)
+}
+
+// Dialer opens the transport for an address.
+type Dialer func(ctx context.Context, a hardware.Address) (hardware.Conn, error)
+
+var transports = struct {
+	sync.Mutex
+	m map[string]transport
+}{m: map[string]transport{}}
+
+type transport struct {
+	dial     Dialer
+	protocol string
+}
+
+// RegisterTransport adds a transport for an address scheme this package does
+// not open itself: hid: through the HID package's hardware.Conn adapter,
+// whose Read must return one whole input report (report ID first) per call.
+// protocol is the default when the address names none ("hid-report").
+func RegisterTransport(scheme string, d Dialer, protocol string) {
+	transports.Lock()
+	defer transports.Unlock()
+	if d == nil {
+		delete(transports.m, scheme)
+		return
+	}
+	transports.m[scheme] = transport{d, protocol}
 }
 
 // simStateFromParams builds the simulated scale: weight=1.250kg (also sets
@@ -316,7 +352,9 @@ func (s *Scale) Read(ctx context.Context) (Reading, error) {
 		s.drain() // frames queued while nobody read are old
 	}
 	if req != nil {
-		s.framer.Reset()
+		// Replies that came too late for an earlier poll (a stall) would
+		// otherwise answer this one, and every later reading would lag.
+		s.drain()
 		if _, err := s.conn.Write(req); err != nil {
 			s.drop()
 			return Reading{}, s.fail("write", err)
@@ -493,7 +531,7 @@ func (s *Scale) command(ctx context.Context, op Op) error {
 	if err := s.connect(ctx); err != nil {
 		return err
 	}
-	s.framer.Reset()
+	s.drain()
 	if _, err := s.conn.Write(cmd); err != nil {
 		s.drop()
 		return s.fail(op.String(), err)

@@ -44,14 +44,14 @@ func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 type Reading struct {
 	// HasWeight is false when the frame carried no weight (a Toledo "?"
 	// frame, an NCI status-only frame, an overload).
-	HasWeight bool
-	WeightMg  int64 // the displayed weight in milligrams, rounded; negative below zero
-	Value     int64 // the displayed number without its decimal point: 1250 for "1.250"
-	Decimals  int   // digits after the decimal point in the display
-	Unit      Unit  // the unit the scale showed
-	Status    Status
-	Net       bool      // the weight is net of a tare
-	At        time.Time // when the frame arrived (set by the driver)
+	HasWeight bool      `json:"has_weight"`
+	WeightMg  int64     `json:"weight_mg"` // the displayed weight in milligrams, rounded; negative below zero
+	Value     int64     `json:"value"`     // the displayed number without its decimal point: 1250 for "1.250"
+	Decimals  int       `json:"decimals"`  // digits after the decimal point in the display
+	Unit      Unit      `json:"unit"`      // the unit the scale showed
+	Status    Status    `json:"status"`
+	Net       bool      `json:"net"` // the weight is net of a tare
+	At        time.Time `json:"at"`  // when the frame arrived (set by the driver)
 }
 
 // String formats the reading for a console: "1.250 kg stable",

@@ -135,6 +135,30 @@ func TestStabilizer(t *testing.T) {
 	}
 }
 
+func TestStabilizerEmptyBetweenPackages(t *testing.T) {
+	t0 := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	s := Stabilizer{EmptyBelowMg: 20_000} // back under 20 g between boxes
+	feed := func(ms int, mg int64) bool {
+		r := w(mg, mg/1000, 3, KG, Stable)
+		r.At = t0.Add(time.Duration(ms) * time.Millisecond)
+		_, ok := s.Add(r)
+		return ok
+	}
+	if feed(0, 1_250_000) || !feed(600, 1_250_000) {
+		t.Fatal("first box not accepted after 600 ms")
+	}
+	if feed(1200, 1_250_000) || feed(1800, 1_250_000) || feed(2400, 1_300_000) || feed(3000, 1_300_000) {
+		t.Fatal("the same box (or one added to it) counted again without emptying the platter")
+	}
+	if feed(3200, 25_000) {
+		t.Fatal("25 g is not empty")
+	}
+	feed(3400, 5_000) // emptied
+	if feed(3600, 2_000_000) || !feed(4100, 2_000_000) {
+		t.Fatal("second box after emptying not accepted")
+	}
+}
+
 func TestModes(t *testing.T) {
 	tiger, _ := LineModelByName("tiger")
 	adam, _ := LineModelByName("adam")
