@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -364,4 +365,32 @@ func TestRegisteredTransport(t *testing.T) {
 		t.Errorf("zero report: %v", err)
 	}
 	mustRead(t, s, "0.0 oz stable")
+}
+
+// The driver stamps readings from its injected clock, and StableWeight
+// applies the 500 ms rule on those stamps: with a clock that moves 100 ms a
+// reading, the sixth identical stable reading (0, 100, ..., 500 ms) is the
+// one accepted, however fast the real pty answers.
+func TestStableWeightInjectedClock(t *testing.T) {
+	t0 := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	calls := 0
+	now := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		calls++
+		return t0.Add(time.Duration(calls-1) * 100 * time.Millisecond)
+	}
+	s, err := OpenWith(t.Context(), "sim:sics?weight=0.750kg", Options{Now: now, Interval: time.Millisecond, Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	r, err := s.StableWeight(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.WeightMg != 750_000 || !r.At.Equal(t0.Add(500*time.Millisecond)) || calls != 6 {
+		t.Errorf("accepted %v at %v after %d readings; want 0.750 kg at +500ms after 6", r, r.At.Sub(t0), calls)
+	}
 }
