@@ -70,9 +70,16 @@ func runSimScale(ctx context.Context, e *env, args []string) int {
 		path = *link
 	}
 	m := sim.Protocol().Mode()
+	try := url.Values{"protocol": {sim.Protocol().Name()}}
+	switch p := sim.Protocol().(type) {
+	case scale.Toledo:
+		try.Set("unit", string(p.Unit)) // the 8213 frame carries no unit
+	case scale.Line:
+		try.Set("model", p.Model.Name)
+	}
 	fmt.Fprintf(e.stdout, "%s\n", path)
-	fmt.Fprintf(e.stdout, "serving %s (%s) on %s, showing %s; try: depot devices read 'serial:%s?protocol=%s'\n",
-		sim.Protocol().Name(), m, sim.PTY().Path(), viewString(sim.State.View()), path, *proto)
+	fmt.Fprintf(e.stdout, "serving %s (%s) on %s, showing %s; try: depot devices read 'serial:%s?%s'\n",
+		sim.Protocol().Name(), m, sim.PTY().Path(), viewString(sim.State.View()), path, try.Encode())
 
 	lines := make(chan string)
 	go func() {

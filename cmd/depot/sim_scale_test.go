@@ -91,6 +91,18 @@ func TestSimScaleServesDevicesRead(t *testing.T) {
 	}
 }
 
+func TestSimScaleBannerNamesUnitAndModel(t *testing.T) {
+	for _, tc := range []struct{ args, want string }{
+		{"--protocol toledo --weight 2.50lb", "?protocol=toledo&unit=lb'"},
+		{"--protocol line --model ohaus --weight 1.5kg", "?model=ohaus&protocol=line'"},
+	} {
+		out, errOut, code := runDepot(t, "status\nquit\n", append([]string{"sim", "scale"}, strings.Fields(tc.args)...)...)
+		if code != 0 || !strings.Contains(out, tc.want) || !strings.Contains(out, "(plugged)\nbye") {
+			t.Errorf("sim scale %s: exit %d, out %q, err %q; want %q", tc.args, code, out, errOut, tc.want)
+		}
+	}
+}
+
 func TestSimScaleBadFlags(t *testing.T) {
 	_, errOut, code := runDepot(t, "", "sim", "scale", "--protocol", "fancy")
 	if code != 1 || !strings.Contains(errOut, `protocol "fancy" unknown`) {
