@@ -45,7 +45,11 @@ type Scale struct {
 	state    State
 	subs     map[chan State]struct{}
 	watching atomic.Int32
+	closed   atomic.Bool
 }
+
+// ErrClosed is returned by a Scale after Close.
+var ErrClosed = errors.New("scale closed")
 
 // State is what a device page shows about a scale.
 type State struct {
@@ -314,6 +318,9 @@ func (s *Scale) connect(ctx context.Context) error {
 	if s.conn != nil {
 		return nil
 	}
+	if s.closed.Load() {
+		return fmt.Errorf("scale %s: %w", s.addr, ErrClosed)
+	}
 	c, err := s.dial(ctx)
 	if err != nil {
 		return s.fail("open", err)
@@ -414,7 +421,7 @@ func (s *Scale) drain() {
 // Watch reads the scale until ctx ends: it polls every Interval (or follows a
 // streaming scale), calls fn with each reading (fn may be nil; Subscribe
 // gets them too), and reconnects with backoff (100 ms doubling to 5 s) after
-// the device goes away. It returns ctx's error.
+// the device goes away. It returns ctx's error, or ErrClosed after Close.
 func (s *Scale) Watch(ctx context.Context, fn func(Reading)) error {
 	s.watching.Add(1)
 	defer s.watching.Add(-1)
@@ -434,6 +441,9 @@ func (s *Scale) Watch(ctx context.Context, fn func(Reading)) error {
 	for ctx.Err() == nil {
 		start := time.Now()
 		r, err := s.Read(ctx)
+		if errors.Is(err, ErrClosed) {
+			return err
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				break
@@ -565,7 +575,9 @@ func (s *Scale) command(ctx context.Context, op Op) error {
 }
 
 // Close closes the connection and stops a simulator behind a sim: address.
+// Reads after Close, and a running Watch, return ErrClosed.
 func (s *Scale) Close() error {
+	s.closed.Store(true)
 	s.io.Lock()
 	s.drop()
 	s.io.Unlock()

@@ -394,3 +394,28 @@ func TestStableWeightInjectedClock(t *testing.T) {
 		t.Errorf("accepted %v at %v after %d readings; want 0.750 kg at +500ms after 6", r, r.At.Sub(t0), calls)
 	}
 }
+
+// Close stops a running Watch instead of letting it reconnect.
+func TestCloseStopsWatch(t *testing.T) {
+	s, err := Open(t.Context(), "sim:toledo?weight=1.000kg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error)
+	go func() { done <- s.Watch(t.Context(), nil) }()
+	for s.State().Last.At.IsZero() {
+		time.Sleep(5 * time.Millisecond)
+	}
+	s.Close()
+	select {
+	case err := <-done:
+		if !errors.Is(err, ErrClosed) {
+			t.Errorf("Watch after Close: %v, want ErrClosed", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Watch still running 5 s after Close")
+	}
+	if _, err := s.Read(t.Context()); !errors.Is(err, ErrClosed) {
+		t.Errorf("Read after Close: %v", err)
+	}
+}
