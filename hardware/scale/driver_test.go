@@ -58,6 +58,7 @@ func TestConformance(t *testing.T) {
 	for _, tc := range conformance {
 		name := strings.TrimPrefix(tc.addr, "sim:")
 		t.Run(name, func(t *testing.T) {
+			t.Parallel() // the scenarios mostly wait on timeouts
 			t.Run("Stable", func(t *testing.T) {
 				s := openSim(t, tc.addr)
 				r := mustRead(t, s, "1.250 kg stable")
