@@ -31,6 +31,11 @@ test: deps check-generated check-format vet
 	$(GO) test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=10s ./app/gs1/
 	$(GO) test -run='^$$' -fuzz='^FuzzParseHostStatus$$' -fuzztime=10s ./hardware/printer/
 	$(GO) test -run='^$$' -fuzz='^FuzzSimStream$$' -fuzztime=10s ./hardware/printer/
+	$(GO) test -run='^$$' -fuzz=FuzzNCI -fuzztime=10s ./hardware/scale/
+	$(GO) test -run='^$$' -fuzz=FuzzToledo -fuzztime=10s ./hardware/scale/
+	$(GO) test -run='^$$' -fuzz=FuzzSICS -fuzztime=10s ./hardware/scale/
+	$(GO) test -run='^$$' -fuzz=FuzzHIDReport -fuzztime=10s ./hardware/scale/
+	$(GO) test -run='^$$' -fuzz=FuzzLine -fuzztime=10s ./hardware/scale/
 
 ## deps: install the system packages and Go modules the tests use
 deps:
