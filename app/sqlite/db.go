@@ -90,6 +90,8 @@ type DB struct {
 	log    *slog.Logger
 	cancel context.CancelFunc
 	done   sync.WaitGroup
+	// noCheckpoint: someone else (Litestream) owns checkpoints, Close too.
+	noCheckpoint bool
 
 	// Ids of the virtual locations, fixed by the schema's seed rows.
 	virtual map[string]int64
@@ -113,7 +115,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
 	}
-	db := &DB{Path: path, now: opt.Now, log: opt.Logger}
+	db := &DB{Path: path, now: opt.Now, log: opt.Logger, noCheckpoint: opt.NoCheckpoint}
 	var err error
 	if db.write, err = sql.Open(driverName, dsn(path, false)); err != nil {
 		return nil, err
@@ -156,7 +158,9 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 }
 
 // Close stops the writer after the commands already queued and closes the
-// database. A final checkpoint folds the WAL back into the file.
+// database. A final checkpoint folds the WAL back into the file, unless
+// NoCheckpoint: a replicator reading the WAL keeps it, and a TRUNCATE would
+// wait on its read lock.
 func (db *DB) Close() error {
 	if db.cancel != nil {
 		db.cancel()
@@ -170,7 +174,7 @@ func (db *DB) Close() error {
 		errs = append(errs, db.read.Close())
 	}
 	if db.write != nil {
-		if db.w != nil {
+		if db.w != nil && !db.noCheckpoint {
 			_, err := db.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 			errs = append(errs, err)
 		}

@@ -22,15 +22,24 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	path := fs.String("db", "depot.db", "database `file` (created when missing)")
 	addr := fs.String("addr", ":8080", "`host:port` to listen on")
 	demo := fs.Bool("demo", false, "fill an empty database with a demo warehouse and print its owner password and API token")
+	repl := addReplicationFlags(fs)
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
-	db, err := sqlite.Open(ctx, *path, sqlite.Options{Logger: log})
+	sup, err := repl.supervisor(e, *path, log)
+	if err != nil {
+		return fail(e, "serve", err)
+	}
+	defer stopReplication(sup, log) // after db.Close: the final sync sees every commit
+	db, err := sqlite.Open(ctx, *path, sqlite.Options{Logger: log, NoCheckpoint: sup != nil})
 	if err != nil {
 		return fail(e, "serve", err)
 	}
 	defer db.Close()
+	if sup != nil {
+		sup.Start()
+	}
 	if *demo {
 		if err := seedDemo(ctx, db, e.stdout); err != nil {
 			return fail(e, "serve", fmt.Errorf("demo: %w", err))
@@ -41,7 +50,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		return fail(e, "serve", err)
 	}
 	srv := &http.Server{
-		Handler:           web.NewHandler(web.Services{Ledger: db, Catalog: db, Auth: db}, log),
+		Handler:           web.NewHandler(web.Services{Ledger: db, Catalog: db, Auth: db, Replication: replicationService(sup)}, log),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
