@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"depot/app"
@@ -39,6 +41,10 @@ func runReplicate(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "depot replicate: the serving process is gone")
 		return 1
 	}
+	// Status lines go to the parent through a pipe. When the parent dies
+	// the pipe breaks, and a write to it must not kill this process before
+	// its final sync (Go exits on SIGPIPE from stdout by default).
+	signal.Ignore(syscall.SIGPIPE)
 	log := slog.New(slog.NewTextHandler(e.stderr, nil)).With("process", "replicator")
 	slog.SetDefault(log) // Litestream logs through the default logger too
 	target, c, cleanup, err := replicaSetup(*url, *creds, *caBundle)
