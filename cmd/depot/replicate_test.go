@@ -149,7 +149,7 @@ func TestReplicaOutageCatchesUp(t *testing.T) {
 	srv.waitLag(t, token, 3)
 
 	s3.stop()
-	down := time.Now()
+	down, ackedBefore := time.Now(), p.nAcked.Load()
 	var worst app.ReplicationStatus
 	var bodies []string
 	for time.Since(down) < 30*time.Second {
@@ -166,12 +166,15 @@ func TestReplicaOutageCatchesUp(t *testing.T) {
 	if b := worst.Banner(); !strings.Contains(b, "failing") {
 		t.Errorf("banner during the outage: %q", b)
 	}
-	acked := p.nAcked.Load()
+	during := p.nAcked.Load() - ackedBefore
+	if during < 100 {
+		t.Errorf("only %d postings answered during the outage: depot must keep taking them", during)
+	}
 
 	s3.start()
 	back := time.Now()
 	srv.waitLag(t, token, 3)
-	t.Logf("caught up %.1fs after the server returned; %d postings during the outage", time.Since(back).Seconds(), p.nAcked.Load()-acked)
+	t.Logf("caught up %.1fs after the server returned; %d postings during the outage", time.Since(back).Seconds(), during)
 	close(stop)
 	wg.Wait()
 	srv.stop(t)

@@ -45,7 +45,7 @@ var (
 )
 
 // versitygw builds the S3 server pinned as a tool in go.mod, once per run.
-func versitygw(t *testing.T) string {
+func versitygw(t testing.TB) string {
 	t.Helper()
 	vgwOnce.Do(func() {
 		vgwBin = filepath.Join(filepath.Dir(depotBin), "versitygw")
@@ -63,7 +63,7 @@ func versitygw(t *testing.T) string {
 // s3Server is a real S3-compatible server (versitygw's posix backend) on
 // 127.0.0.1, which a test may stop and start again on the same port.
 type s3Server struct {
-	t         *testing.T
+	t         testing.TB
 	bin, dir  string
 	addr      string
 	certFiles []string // cert and key, for TLS
@@ -73,7 +73,7 @@ type s3Server struct {
 
 // startS3 starts a server with one bucket, "depot"; with tlsDir set it
 // serves HTTPS with a certificate from a CA it writes to tlsDir/ca.pem.
-func startS3(t *testing.T, tlsDir string) *s3Server {
+func startS3(t testing.TB, tlsDir string) *s3Server {
 	t.Helper()
 	s := &s3Server{t: t, bin: versitygw(t), dir: t.TempDir(), scheme: "http"}
 	if err := os.Mkdir(filepath.Join(s.dir, "depot"), 0o755); err != nil {
@@ -134,7 +134,7 @@ func (s *s3Server) url(path string) string {
 
 // writeTestCA writes ca.pem and a certificate for 127.0.0.1 signed by it;
 // it returns the certificate's and key's files.
-func writeTestCA(t *testing.T, dir string) []string {
+func writeTestCA(t testing.TB, dir string) []string {
 	t.Helper()
 	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	ca := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "depot test CA"},
@@ -202,7 +202,7 @@ func replicaEnv(extra ...string) []string {
 	return append(env, extra...)
 }
 
-func serveReplica(t *testing.T, path, replicaURL string, env []string, extra ...string) *served {
+func serveReplica(t testing.TB, path, replicaURL string, env []string, extra ...string) *served {
 	t.Helper()
 	args := append([]string{"serve", "--db", path, "--addr", "127.0.0.1:0", "--replica", replicaURL}, extra...)
 	cmd := exec.Command(depotBin, args...)
@@ -252,14 +252,14 @@ func serveReplica(t *testing.T, path, replicaURL string, env []string, extra ...
 }
 
 // stop sends SIGTERM and waits for the server and its replicator to exit.
-func (s *served) stop(t *testing.T) {
+func (s *served) stop(t testing.TB) {
 	t.Helper()
 	s.cmd.Process.Signal(syscall.SIGTERM)
 	s.cmd.Wait()
 	s.waitClosed(t)
 }
 
-func (s *served) waitClosed(t *testing.T) {
+func (s *served) waitClosed(t testing.TB) {
 	t.Helper()
 	select {
 	case <-s.closed:
@@ -268,7 +268,7 @@ func (s *served) waitClosed(t *testing.T) {
 	}
 }
 
-func (s *served) health(t *testing.T, token string) (app.ReplicationStatus, string) {
+func (s *served) health(t testing.TB, token string) (app.ReplicationStatus, string) {
 	t.Helper()
 	req, _ := http.NewRequest("GET", s.base+"/api/v1/replication", nil)
 	req.Header.Set("Authorization", "Bearer "+token)
@@ -286,7 +286,7 @@ func (s *served) health(t *testing.T, token string) (app.ReplicationStatus, stri
 }
 
 // waitCaughtUp polls the health until everything written is replicated.
-func (s *served) waitCaughtUp(t *testing.T, token string) app.ReplicationStatus {
+func (s *served) waitCaughtUp(t testing.TB, token string) app.ReplicationStatus {
 	t.Helper()
 	return s.waitLag(t, token, 0)
 }
@@ -294,7 +294,7 @@ func (s *served) waitCaughtUp(t *testing.T, token string) app.ReplicationStatus 
 // waitLag polls the health until the replicator has uploaded all it has
 // read from the WAL and the lag is at most maxLag seconds: under steady
 // writes the lag is never 0, only less than a sync interval or two.
-func (s *served) waitLag(t *testing.T, token string, maxLag float64) app.ReplicationStatus {
+func (s *served) waitLag(t testing.TB, token string, maxLag float64) app.ReplicationStatus {
 	t.Helper()
 	deadline := time.Now().Add(90 * time.Second)
 	for {
@@ -311,7 +311,7 @@ func (s *served) waitLag(t *testing.T, token string, maxLag float64) app.Replica
 
 // replicaFixture is a database with a manager (whose token can post and
 // read the health), three SKUs and four bins.
-func replicaFixture(t *testing.T) (path, token string) {
+func replicaFixture(t testing.TB) (path, token string) {
 	t.Helper()
 	ctx := context.Background()
 	sqlite.BcryptCost = 4
