@@ -24,7 +24,7 @@ type SupervisorConfig struct {
 	DB              string
 	Target          Target
 	CredentialsFile string        // passed to the child by name, never by content
-	Interval        time.Duration // the child's sync interval (default 1s)
+	Interval        time.Duration // the child's sync interval (default DefaultInterval)
 	// Stderr receives the child's log lines (default os.Stderr).
 	Stderr io.Writer
 	Logger *slog.Logger

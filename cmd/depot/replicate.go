@@ -27,7 +27,7 @@ func runReplicate(ctx context.Context, e *env, args []string) int {
 	url := fs.String("replica", "", "replica `URL`: s3://bucket/path?endpoint=...&region=... or file:///path")
 	creds := fs.String("credentials", "", "credentials `file` (AWS_ACCESS_KEY_ID=..., AWS_SECRET_ACCESS_KEY=...); default: the environment")
 	caBundle := fs.String("ca-bundle", "", "extra CA certificates (`PEM file`) to trust; default: $AWS_CA_BUNDLE")
-	interval := fs.Duration("interval", time.Second, "time between syncs")
+	interval := fs.Duration("interval", replica.DefaultInterval, "time between syncs")
 	parent := fs.Int("parent-pid", 0, "exit when this process is no longer the parent (set by serve)")
 	if code, ok := parse(fs, args); !ok {
 		return code
@@ -103,7 +103,7 @@ func addReplicationFlags(fs *flag.FlagSet) *replicationFlags {
 	return &replicationFlags{
 		url:          fs.String("replica", "", "replicate the database to this `URL` (s3://bucket/path?endpoint=... or file:///path) from a child process"),
 		credentials:  fs.String("replica-credentials", "", "credentials `file` for an S3 replica; default: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"),
-		interval:     fs.Duration("replica-interval", time.Second, "time between two replica syncs"),
+		interval:     fs.Duration("replica-interval", replica.DefaultInterval, "time between two replica syncs (each uploads what changed)"),
 		lagThreshold: fs.Duration("replica-lag-threshold", app.DefaultReplicationLagThreshold, "lag past which the health shows \"lagging\""),
 	}
 }

@@ -12,8 +12,15 @@ import (
 // for each posting, the time from its 2xx answer until the health says the
 // replica holds everything committed by then (last_replicated_at at or after
 // the answer). The health is polled every 50 ms, which the figures include.
-// Reports p50, p95 and max of that lag, and the rate reached.
+// Reports p50, p95 and max of that lag, and the rate reached, for the
+// default sync interval (1s) and a shorter one.
 func BenchmarkReplicationLag(b *testing.B) {
+	for _, interval := range []string{"1s", "500ms"} {
+		b.Run("interval="+interval, func(b *testing.B) { benchmarkLag(b, interval) })
+	}
+}
+
+func benchmarkLag(b *testing.B, interval string) {
 	const (
 		rate     = 1000
 		duration = 20 * time.Second
@@ -21,7 +28,7 @@ func BenchmarkReplicationLag(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		s3 := startS3(b, "")
 		path, token := replicaFixture(b)
-		srv := serveReplica(b, path, s3.url("lag"), replicaEnv())
+		srv := serveReplica(b, path, s3.url("lag"), replicaEnv(), "--replica-interval", interval)
 		p := newAcker(srv.base, token, "lag")
 
 		var mu sync.Mutex
