@@ -71,8 +71,6 @@ func Replicate(ctx context.Context, cfg Config) error {
 	r.MonitorEnabled = false
 	ldb.Replica = r
 	store := litestream.NewStore([]*litestream.DB{ldb}, litestream.DefaultCompactionLevels)
-	store.Logger = cfg.Logger
-	ldb.SetLogger(cfg.Logger)
 	st := &tracker{
 		cfg:     cfg,
 		secrets: secretsOf(cfg),
@@ -82,6 +80,13 @@ func Replicate(ctx context.Context, cfg Config) error {
 		started: cfg.Now(),
 		wal:     cfg.DB + "-wal",
 	}
+	// Litestream's compaction and retention monitors reach the replica on
+	// their own and only log their failures. While they retry, they hold a
+	// lock the WAL sync needs, so during an outage the sync loop below
+	// waits rather than failing: their errors are the first sign of it.
+	logger := slog.New(&errorTap{next: cfg.Logger.Handler(), onError: st.failedMsg})
+	store.Logger = logger
+	ldb.SetLogger(logger)
 	if err := store.Open(ctx); err != nil {
 		return fmt.Errorf("replica %s: %s", cfg.Target, st.scrub(err.Error()))
 	}
@@ -185,8 +190,10 @@ func (t *tracker) synced(start time.Time, mark string, ldb *litestream.DB, r *li
 	t.status.LastError, t.status.LastErrorAt = "", time.Time{}
 }
 
-func (t *tracker) failed(err error) {
-	msg := t.scrub(err.Error())
+func (t *tracker) failed(err error) { t.failedMsg(err.Error()) }
+
+func (t *tracker) failedMsg(msg string) {
+	msg = t.scrub(msg)
 	t.mu.Lock()
 	first := t.status.LastError == ""
 	t.status.LastError, t.status.LastErrorAt = msg, t.cfg.Now().UTC()
@@ -279,4 +286,40 @@ func walMark(path string) string {
 		return err.Error()
 	}
 	return fmt.Sprintf("%d@%d", fi.Size(), fi.ModTime().UnixNano())
+}
+
+// errorTap passes log records on and reports those at level ERROR (with
+// their "error" attribute) to onError.
+type errorTap struct {
+	next    slog.Handler
+	onError func(msg string)
+}
+
+func (h *errorTap) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= slog.LevelError || h.next.Enabled(ctx, l)
+}
+
+func (h *errorTap) Handle(ctx context.Context, r slog.Record) error {
+	if r.Level >= slog.LevelError {
+		msg := r.Message
+		r.Attrs(func(a slog.Attr) bool {
+			if a.Key == "error" || a.Key == "err" {
+				msg += ": " + a.Value.String()
+			}
+			return true
+		})
+		h.onError(msg)
+	}
+	if !h.next.Enabled(ctx, r.Level) {
+		return nil
+	}
+	return h.next.Handle(ctx, r)
+}
+
+func (h *errorTap) WithAttrs(as []slog.Attr) slog.Handler {
+	return &errorTap{next: h.next.WithAttrs(as), onError: h.onError}
+}
+
+func (h *errorTap) WithGroup(name string) slog.Handler {
+	return &errorTap{next: h.next.WithGroup(name), onError: h.onError}
 }

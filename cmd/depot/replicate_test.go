@@ -160,6 +160,7 @@ func TestReplicaOutageCatchesUp(t *testing.T) {
 			worst = st
 		}
 	}
+	t.Logf("health during the outage:\n%s", strings.Join(bodies, "\n"))
 	if worst.State != app.ReplicationFailing || worst.LastError == "" || worst.LagSeconds < 25 {
 		t.Errorf("during a 30 s outage the health showed at worst %+v; want failing with an error and a lag near 30 s", worst)
 	}
