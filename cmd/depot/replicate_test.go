@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -222,5 +223,24 @@ func TestReplicaWithCABundle(t *testing.T) {
 	_, errOut, code = runDepotEnv(t, replicaEnv(), "restore", "--replica", s3.url("tls"), "--to", filepath.Join(t.TempDir(), "x.db"))
 	if code != 1 || !strings.Contains(errOut, "certificate") {
 		t.Errorf("restore without the CA: exit %d, %q; want a certificate error", code, errOut)
+	}
+}
+
+func TestServeRefusesBadReplica(t *testing.T) {
+	tests := []struct{ url, want string }{
+		{"s3://KEY:hunter2-s3cr3t@bkt/x", "replica: credentials do not belong in the URL"},
+		{"s3://bkt/x?endpoint=minio:9000", `replica: endpoint "minio:9000" is not an http:// or https:// URL`},
+		{"s3://bkt/x?regoin=eu", `replica: unknown s3 parameter "regoin"`},
+		{"/mnt/usb", `replica: "/mnt/usb" has no scheme`},
+	}
+	for _, tt := range tests {
+		path := filepath.Join(t.TempDir(), "depot.db")
+		_, errOut, code := runDepot(t, "", "serve", "--db", path, "--addr", "127.0.0.1:0", "--replica", tt.url)
+		if code != 1 || !strings.Contains(errOut, tt.want) || strings.Contains(errOut, "hunter2") {
+			t.Errorf("--replica %s: exit %d, %q; want %q", tt.url, code, errOut, tt.want)
+		}
+		if _, err := os.Stat(path); err == nil {
+			t.Errorf("--replica %s: the database was created", tt.url)
+		}
 	}
 }
