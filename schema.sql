@@ -38,6 +38,31 @@ CREATE TABLE api_tokens (
     UNIQUE (user_id, name)
 ) STRICT;
 
+-- Browser sessions (schema version 2). Only the SHA-256 of the token is
+-- stored; the token itself lives in the browser's cookie.
+CREATE TABLE sessions (
+    id         INTEGER PRIMARY KEY,
+    token_hash BLOB    NOT NULL UNIQUE CHECK (length(token_hash) = 32),
+    user_id    INTEGER NOT NULL REFERENCES users (id),
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX sessions_user ON sessions (user_id);
+CREATE INDEX sessions_expires ON sessions (expires_at);
+
+-- Failed sign-ins, counted per username and per client address for the
+-- lock-out (schema version 2). Rows older than a day are pruned.
+CREATE TABLE signin_failures (
+    id        INTEGER PRIMARY KEY,
+    username  TEXT    NOT NULL COLLATE NOCASE CHECK (length(username) <= 200),
+    client    TEXT    NOT NULL CHECK (length(client) <= 100),
+    failed_at INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX signin_failures_username ON signin_failures (username, failed_at);
+CREATE INDEX signin_failures_client ON signin_failures (client, failed_at);
+
 -- Catalog -------------------------------------------------------------------
 
 CREATE TABLE categories (

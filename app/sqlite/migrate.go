@@ -12,7 +12,29 @@ import (
 // version 1 to 2. Append only; never edit a step that has shipped. A step and
 // schema.sql change together, and TestMigrationsMatchSchema proves that a
 // database upgraded step by step equals a fresh one.
-var upgrades = []string{}
+var upgrades = []string{
+	// 1 -> 2: browser sessions and the sign-in lock-out.
+	`CREATE TABLE sessions (
+    id         INTEGER PRIMARY KEY,
+    token_hash BLOB    NOT NULL UNIQUE CHECK (length(token_hash) = 32),
+    user_id    INTEGER NOT NULL REFERENCES users (id),
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX sessions_user ON sessions (user_id);
+CREATE INDEX sessions_expires ON sessions (expires_at);
+
+CREATE TABLE signin_failures (
+    id        INTEGER PRIMARY KEY,
+    username  TEXT    NOT NULL COLLATE NOCASE CHECK (length(username) <= 200),
+    client    TEXT    NOT NULL CHECK (length(client) <= 100),
+    failed_at INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX signin_failures_username ON signin_failures (username, failed_at);
+CREATE INDEX signin_failures_client ON signin_failures (client, failed_at);`,
+}
 
 // Version is the schema version this build writes: a fresh database is
 // created at it, and older ones are upgraded to it.

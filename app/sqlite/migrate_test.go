@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"flag"
 	"fmt"
 	"io"
@@ -154,5 +155,35 @@ func copyFile(t *testing.T, from, to string) {
 	}
 	if err := dst.Close(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestNewFilePageSize proves new files get depot's page size and existing
+// files keep theirs.
+func TestNewFilePageSize(t *testing.T) {
+	dir := t.TempDir()
+	fresh := filepath.Join(dir, "fresh.db")
+	db, err := sqlite.Open(context.Background(), fresh, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if got := pageSize(t, fresh); got != sqlite.PageSize {
+		t.Errorf("new file: %d-byte pages, want %d", got, sqlite.PageSize)
+	}
+	old := filepath.Join(dir, "old.db")
+	c, err := sql.Open("sqlite3", "file:"+old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Exec(`PRAGMA page_size = 4096; CREATE TABLE x (y)`); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	if _, err := sqlite.Open(context.Background(), old, sqlite.Options{}); err == nil {
+		t.Fatal("a non-depot file was opened")
+	}
+	if got := pageSize(t, old); got != 4096 {
+		t.Errorf("existing file: %d-byte pages, want its 4096 kept", got)
 	}
 }

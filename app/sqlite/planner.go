@@ -17,7 +17,6 @@ import "C"
 
 import (
 	"fmt"
-	"reflect"
 
 	"github.com/mattn/go-sqlite3"
 )
@@ -38,11 +37,11 @@ import (
 // its connection. If a driver version renames it, the connect hook goes on
 // without (slower, not wrong) and TestStablePlans fails.
 func enableStablePlans(c *sqlite3.SQLiteConn) error {
-	f := reflect.ValueOf(c).Elem().FieldByName("db")
-	if !f.IsValid() || f.Kind() != reflect.Pointer || f.IsNil() {
-		return fmt.Errorf("sqlite: no database handle in %T", c)
+	db, err := handle(c)
+	if err != nil {
+		return err
 	}
-	if rc := C.depot_enable_qpsg(f.UnsafePointer()); rc != 0 {
+	if rc := C.depot_enable_qpsg(db); rc != 0 {
 		return fmt.Errorf("sqlite: enable query planner stability: code %d", int(rc))
 	}
 	return nil

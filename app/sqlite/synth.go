@@ -224,6 +224,9 @@ func bulkDSN(path string) string {
 
 func (s *synth) build(ctx context.Context, path string) error {
 	s.started = time.Now()
+	if err := initFile(path); err != nil {
+		return err
+	}
 	sdb, err := sql.Open(driverName, bulkDSN(path))
 	if err != nil {
 		return err

@@ -38,6 +38,9 @@ func TestBuildSynthetic(t *testing.T) {
 	if len(v.Problems) != 0 {
 		t.Fatalf("verify found problems: %v", v.Problems)
 	}
+	if got := pageSize(t, path); got != sqlite.PageSize {
+		t.Errorf("synthetic file has %d-byte pages, want %d", got, sqlite.PageSize)
+	}
 	if v.Legs != 20_000 || v.Movements != rep.Movements || v.Levels != rep.Levels {
 		t.Errorf("verify counted %d movements, %d legs, %d levels; built %d, 20000, %d", v.Movements, v.Legs, v.Levels, rep.Movements, rep.Levels)
 	}
@@ -169,4 +172,19 @@ func schemaOf(t *testing.T, path string) []string {
 		out = append(out, s)
 	}
 	return out
+}
+
+// pageSize reads the page size of the database file at path.
+func pageSize(t *testing.T, path string) int {
+	t.Helper()
+	c, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var n int
+	if err := c.QueryRow(`PRAGMA page_size`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -21,38 +21,55 @@ var BcryptCost = 12
 // AddUser creates an account. The password must be 10 to 72 bytes.
 // Errors: invalid, conflict (username taken).
 func (db *DB) AddUser(ctx context.Context, username string, role app.Role, password string) (*app.User, error) {
-	username = strings.TrimSpace(username)
-	if username == "" || utf8.RuneCountInString(username) > 64 || strings.ContainsAny(username, " \t\r\n") {
-		return nil, app.FieldErrorf("username", "must be 1 to 64 characters without spaces")
+	username, err := checkUsername(username)
+	if err != nil {
+		return nil, err
 	}
 	if _, err := app.ParseRole("role", string(role)); err != nil {
 		return nil, err
 	}
+	hash, err := hashPassword(password)
+	if err != nil {
+		return nil, err
+	}
+	v, err := db.w.Do(ctx, func(tx *Tx) (any, error) { return tx.insertUser(username, role, hash) })
+	if err != nil {
+		return nil, err
+	}
+	return &app.User{ID: v.(int64), Username: username, Role: role}, nil
+}
+
+// checkUsername returns the username trimmed, or an invalid-input error.
+func checkUsername(username string) (string, error) {
+	username = strings.TrimSpace(username)
+	if username == "" || utf8.RuneCountInString(username) > 64 || strings.ContainsAny(username, " \t\r\n") {
+		return "", app.FieldErrorf("username", "must be 1 to 64 characters without spaces")
+	}
+	return username, nil
+}
+
+// hashPassword checks the password's length (10 to 72 bytes: bcrypt reads
+// no further) and hashes it with BcryptCost.
+func hashPassword(password string) ([]byte, error) {
 	if len(password) < 10 {
 		return nil, app.FieldErrorf("password", "must be at least 10 characters")
 	}
 	if len(password) > 72 {
 		return nil, app.FieldErrorf("password", "must be at most 72 bytes")
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), BcryptCost)
-	if err != nil {
-		return nil, err
+	return bcrypt.GenerateFromPassword([]byte(password), BcryptCost)
+}
+
+func (tx *Tx) insertUser(username string, role app.Role, hash []byte) (int64, error) {
+	res, err := tx.Exec(`INSERT INTO users (username, role, password_hash, created_at) VALUES (?, ?, ?, ?)`,
+		username, string(role), string(hash), ms(tx.Now))
+	if isConstraint(err, sqlite3.ErrConstraintUnique) {
+		return 0, &app.Error{Code: app.ECONFLICT, Field: "username", Message: "username " + username + " is taken"}
 	}
-	v, err := db.w.Do(ctx, func(tx *Tx) (any, error) {
-		res, err := tx.Exec(`INSERT INTO users (username, role, password_hash, created_at) VALUES (?, ?, ?, ?)`,
-			username, string(role), string(hash), ms(tx.Now))
-		if isConstraint(err, sqlite3.ErrConstraintUnique) {
-			return nil, &app.Error{Code: app.ECONFLICT, Field: "username", Message: "username " + username + " is taken"}
-		}
-		if err != nil {
-			return nil, err
-		}
-		return res.LastInsertId()
-	})
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
-	return &app.User{ID: v.(int64), Username: username, Role: role}, nil
+	return res.LastInsertId()
 }
 
 // CheckPassword returns the user when the password is right, else an

@@ -11,6 +11,9 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+	"unsafe"
+
+	"github.com/mattn/go-sqlite3"
 )
 
 // Problem is one thing verify found wrong.
@@ -177,78 +180,48 @@ func verifyRange(ctx context.Context, rdb *sql.DB, lo, hi int64) (partResult, er
 	defer conn.Close()
 	// Both statements run on one connection, so they read one snapshot.
 	err = conn.Raw(func(dc any) error {
-		c, ok := dc.(driver.QueryerContext)
+		sc, ok := dc.(*sqlite3.SQLiteConn)
 		if !ok {
-			return fmt.Errorf("verify: driver connection %T cannot query", dc)
+			return fmt.Errorf("verify: driver connection is %T, not SQLite's", dc)
 		}
-		args := []driver.NamedValue{{Ordinal: 1, Value: lo}, {Ordinal: 2, Value: hi}}
-		// Background: a cancellable query pays for a watcher on every row;
-		// ctx is checked between movements instead.
-		movs, err := c.QueryContext(context.Background(), verifyMovementsQuery, args)
+		movs, err := queryBatch(sc, verifyMovementsQuery, "i"+"tttttt"+"iiii"+"t", lo, hi)
 		if err != nil {
 			return err
 		}
 		defer movs.Close()
-		legRows, err := c.QueryContext(context.Background(), verifyLegsQuery, args)
+		legs, err := queryBatch(sc, verifyLegsQuery, "iiiii", lo, hi)
 		if err != nil {
 			return err
 		}
-		defer legRows.Close()
-		return verifyMerge(ctx, movs, legRows, lo, hi, prev, &r, problem)
+		defer legs.Close()
+		return verifyMerge(ctx, movs, legs, lo, hi, prev, &r, problem)
 	})
 	return r, err
 }
 
 // verifyMerge walks the movements and their legs of one range.
-func verifyMerge(ctx context.Context, movs, legRows driver.Rows, lo, hi int64, prev []byte, r *partResult,
+func verifyMerge(ctx context.Context, movs, legs *rowBatch, lo, hi int64, prev []byte, r *partResult,
 	problem func(int64, string, ...any)) error {
 	var (
 		in       chainInput
-		mv       = make([]driver.Value, 12)
-		lg       = make([]driver.Value, 5)
-		leg      [5]int64 // movement, variant, location, lot, qty
-		haveLeg  bool
-		legsDone bool
 		text     []byte
 		buf      []byte
 		expectID = lo
 		balance  []balanceSum
 	)
-	nextLeg := func() error {
-		if legsDone {
-			haveLeg = false
-			return nil
-		}
-		err := legRows.Next(lg)
-		if err == io.EOF {
-			legsDone, haveLeg = true, false
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		for i := range leg {
-			n, ok := lg[i].(int64)
-			if !ok && !(i == 3 && lg[i] == nil) { // lot_id NULL: no lot, 0
-				return fmt.Errorf("verify: leg column %d is %T, not an integer", i, lg[i])
-			}
-			leg[i] = n
-		}
-		haveLeg = true
-		return nil
-	}
-	if err := nextLeg(); err != nil {
+	haveLeg, err := legs.Next()
+	if err != nil {
 		return err
 	}
 	for {
-		err := movs.Next(mv)
-		if err == io.EOF {
-			break
-		}
+		ok, err := movs.Next()
 		if err != nil {
 			return err
 		}
-		prevH, hashH, err := scanMovement(mv, &in)
+		if !ok {
+			break
+		}
+		prevH, hashH, err := scanMovement(movs, &in)
 		if err != nil {
 			return err
 		}
@@ -267,8 +240,8 @@ func verifyMerge(ctx context.Context, movs, legRows driver.Rows, lo, hi int64, p
 		}
 
 		// Legs of movements that do not exist are not this movement's.
-		for haveLeg && leg[0] < in.ID {
-			if err := nextLeg(); err != nil {
+		for haveLeg && legs.Int(0) < in.ID {
+			if haveLeg, err = legs.Next(); err != nil {
 				return err
 			}
 		}
@@ -276,27 +249,27 @@ func verifyMerge(ctx context.Context, movs, legRows driver.Rows, lo, hi int64, p
 		balance = balance[:0]
 		text = text[:0]
 		n := 0
-		for haveLeg && leg[0] == in.ID {
+		for haveLeg && legs.Int(0) == in.ID {
+			k, q := levelKey{legs.Int(1), legs.Int(2), legs.Int(3)}, legs.Int(4)
 			if n > 0 {
 				text = append(text, ';')
 			}
-			text = strconv.AppendInt(text, leg[1], 10)
+			text = strconv.AppendInt(text, k.v, 10)
 			text = append(text, ',')
-			text = strconv.AppendInt(text, leg[2], 10)
+			text = strconv.AppendInt(text, k.loc, 10)
 			text = append(text, ',')
-			text = strconv.AppendInt(text, leg[3], 10)
+			text = strconv.AppendInt(text, k.lot, 10)
 			text = append(text, ',')
-			text = strconv.AppendInt(text, leg[4], 10)
-			k, q := levelKey{leg[1], leg[2], leg[3]}, leg[4]
+			text = strconv.AppendInt(text, q, 10)
 			balance = addBalance(balance, k.v, k.lot, q)
 			r.levels.add(k, q)
 			r.sum += q
 			n++
-			if err := nextLeg(); err != nil {
+			if haveLeg, err = legs.Next(); err != nil {
 				return err
 			}
 		}
-		in.Legs = string(text)
+		in.Legs = unsafe.String(unsafe.SliceData(text), len(text))
 		var sum [32]byte
 		sum, buf = chainHash(buf, prevH, &in)
 		if !bytes.Equal(sum[:], hashH) {
@@ -319,29 +292,20 @@ func verifyMerge(ctx context.Context, movs, legRows driver.Rows, lo, hi int64, p
 	return nil
 }
 
-// scanMovement fills in from one row of verifyMovementsQuery and returns
-// the stored previous and own hashes. NULLs read as "" and 0, as ifnull
-// would make them.
-func scanMovement(v []driver.Value, in *chainInput) (prev, hash []byte, err error) {
-	var ok [11]bool
-	in.ID, ok[0] = v[0].(int64)
-	in.Kind, ok[1] = text(v[1])
-	in.Key, ok[2] = text(v[2])
-	in.RefType, ok[3] = text(v[3])
-	in.RefID, ok[4] = text(v[4])
-	in.Reason, ok[5] = text(v[5])
-	in.Note, ok[6] = text(v[6])
-	in.Reverses, ok[7] = integer(v[7])
-	in.UserID, ok[8] = integer(v[8])
-	in.PostedAt, ok[9] = v[9].(int64)
-	in.EffectiveAt, ok[10] = v[10].(int64)
-	for i, good := range ok {
-		if !good {
-			return nil, nil, fmt.Errorf("verify: movement column %d is %T", i, v[i])
-		}
+// scanMovement fills in from the current row of verifyMovementsQuery and
+// returns the stored previous and own hashes. NULLs read as "" and 0, as
+// ifnull would make them. The strings in in share the batch's memory: they
+// are valid until the next row.
+func scanMovement(m *rowBatch, in *chainInput) (prev, hash []byte, err error) {
+	str := func(i int) string {
+		b := m.Text(i)
+		return unsafe.String(unsafe.SliceData(b), len(b))
 	}
-	hashes, good := v[11].([]byte)
-	if !good || len(hashes) != 96 {
+	in.ID = m.Int(0)
+	in.Kind, in.Key, in.RefType, in.RefID, in.Reason, in.Note = str(1), str(2), str(3), str(4), str(5), str(6)
+	in.Reverses, in.UserID, in.PostedAt, in.EffectiveAt = m.Int(7), m.Int(8), m.Int(9), m.Int(10)
+	hashes := m.Text(11)
+	if len(hashes) != 96 {
 		return nil, nil, fmt.Errorf("verify: movement %d: its hashes are not 3 x 32 bytes", in.ID)
 	}
 	in.RequestHash = hashes[:32]
@@ -454,44 +418,62 @@ func addBalance(b []balanceSum, v, lot, q int64) []balanceSum {
 	return append(b, balanceSum{v, lot, q})
 }
 
-// levelSums adds up quantities per variant, location and lot: replaying
-// millions of legs into a map keyed by all three was a sixth of verify's
-// time. Variant ids are small and dense, so each variant's first places
-// live in a short list found by its id; the rest, and odd ids, in a map.
+// levelSums adds up quantities per variant, location and lot. Replaying
+// millions of legs is memory-bound: a Go map keyed by all three, and later
+// per-variant lists, cost several cache misses per leg and were a sixth of
+// verify's time. This is one open-addressed table of the keys and sums
+// side by side, so a leg usually costs one miss.
 type levelSums struct {
-	dense  [][]levelSum // by variant id
-	sparse map[levelKey]int64
+	slots []levelSlot // a power of two long; v == 0 marks an empty slot
+	used  int
+	odd   map[levelKey]int64 // keys with v <= 0, which real variants never have
 }
 
-type levelSum struct{ loc, lot, q int64 }
+type levelSlot struct{ v, loc, lot, q int64 }
 
-const (
-	maxDenseVariant = 1 << 24
-	maxDensePlaces  = 32
-)
+func newLevelSums() *levelSums {
+	return &levelSums{slots: make([]levelSlot, 1<<16), odd: map[levelKey]int64{}}
+}
 
-func newLevelSums() *levelSums { return &levelSums{sparse: map[levelKey]int64{}} }
+func (s *levelSums) slot(k levelKey) int {
+	h := uint64(k.v)*0x9E3779B97F4A7C15 ^ uint64(k.loc)*0xC2B2AE3D27D4EB4F ^ uint64(k.lot)*0x165667B19E3779F9
+	h ^= h >> 29
+	mask := len(s.slots) - 1
+	i := int(h) & mask
+	for {
+		e := &s.slots[i]
+		if e.v == 0 || (e.v == k.v && e.loc == k.loc && e.lot == k.lot) {
+			return i
+		}
+		i = (i + 1) & mask
+	}
+}
 
 func (s *levelSums) add(k levelKey, q int64) {
-	if k.v < 0 || k.v >= maxDenseVariant {
-		s.sparse[k] += q
+	if k.v <= 0 {
+		s.odd[k] += q
 		return
 	}
-	if int(k.v) >= len(s.dense) {
-		s.dense = append(s.dense, make([][]levelSum, max(int(k.v)+1-len(s.dense), len(s.dense)))...)
+	i := s.slot(k)
+	if s.slots[i].v == 0 {
+		if (s.used+1)*2 > len(s.slots) {
+			s.grow()
+			i = s.slot(k)
+		}
+		s.slots[i] = levelSlot{k.v, k.loc, k.lot, 0}
+		s.used++
 	}
-	l := s.dense[k.v]
-	for i := range l {
-		if l[i].loc == k.loc && l[i].lot == k.lot {
-			l[i].q += q
-			return
+	s.slots[i].q += q
+}
+
+func (s *levelSums) grow() {
+	old := s.slots
+	s.slots = make([]levelSlot, 2*len(old))
+	for _, e := range old {
+		if e.v != 0 {
+			s.slots[s.slot(levelKey{e.v, e.loc, e.lot})] = e
 		}
 	}
-	if len(l) < maxDensePlaces {
-		s.dense[k.v] = append(l, levelSum{k.loc, k.lot, q})
-		return
-	}
-	s.sparse[k] += q
 }
 
 // merge adds o into s.
@@ -499,32 +481,30 @@ func (s *levelSums) merge(o *levelSums) {
 	o.each(s.add)
 }
 
-// take returns the sum for k and forgets it.
+// take returns the sum for k and forgets it: the slot keeps its key with a
+// zero sum, which each skips.
 func (s *levelSums) take(k levelKey) int64 {
-	if k.v >= 0 && k.v < int64(len(s.dense)) {
-		l := s.dense[k.v]
-		for i := range l {
-			if l[i].loc == k.loc && l[i].lot == k.lot {
-				q := l[i].q
-				l[i] = l[len(l)-1]
-				s.dense[k.v] = l[:len(l)-1]
-				return q
-			}
-		}
+	if k.v <= 0 {
+		q := s.odd[k]
+		delete(s.odd, k)
+		return q
 	}
-	q := s.sparse[k]
-	delete(s.sparse, k)
+	e := &s.slots[s.slot(k)]
+	q := e.q
+	e.q = 0
 	return q
 }
 
-// each calls fn for every sum s holds.
+// each calls fn for every non-zero sum s holds.
 func (s *levelSums) each(fn func(levelKey, int64)) {
-	for v, l := range s.dense {
-		for _, e := range l {
-			fn(levelKey{int64(v), e.loc, e.lot}, e.q)
+	for _, e := range s.slots {
+		if e.v != 0 && e.q != 0 {
+			fn(levelKey{e.v, e.loc, e.lot}, e.q)
 		}
 	}
-	for k, q := range s.sparse {
-		fn(k, q)
+	for k, q := range s.odd {
+		if q != 0 {
+			fn(k, q)
+		}
 	}
 }

@@ -1,9 +1,13 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/mattn/go-sqlite3"
@@ -123,4 +127,44 @@ func TestStablePlans(t *testing.T) {
 	if err := enableStablePlans(c.(*sqlite3.SQLiteConn)); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestWriterThreadNice proves the writer runs on a thread of its own at the
+// nice value asked for, and that a negative value leaves it alone.
+func TestWriterThreadNice(t *testing.T) {
+	for _, tc := range []struct{ opt, want int }{{0, 10}, {7, 7}, {-1, 0}} {
+		db, err := Open(context.Background(), filepath.Join(t.TempDir(), "depot.db"), Options{WriterNice: tc.opt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch tid := db.w.tid; {
+		case tc.want == 0 && tid != 0:
+			t.Errorf("WriterNice %d: the writer locked itself to thread %d", tc.opt, tid)
+		case tc.want != 0 && tid == 0:
+			t.Errorf("WriterNice %d: the writer has no thread of its own", tc.opt)
+		case tc.want != 0:
+			if got := threadNice(t, tid); got != tc.want {
+				t.Errorf("WriterNice %d: the writer thread %d runs at nice %d, want %d", tc.opt, tid, got, tc.want)
+			}
+		}
+		db.Close()
+	}
+}
+
+// threadNice reads a thread's nice value from /proc/self/task/TID/stat
+// (field 19).
+func threadNice(t *testing.T, tid int) int {
+	t.Helper()
+	b, err := os.ReadFile("/proc/self/task/" + strconv.Itoa(tid) + "/stat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The command name, in parentheses, may hold spaces: count fields
+	// after its closing parenthesis (field 3 onwards).
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	n, err := strconv.Atoi(f[16])
+	if err != nil {
+		t.Fatalf("thread %d: nice %q: %v", tid, f[16], err)
+	}
+	return n
 }

@@ -1,5 +1,7 @@
 // Package web is depot's HTTP side: the chi router, the JSON API under
-// /api/v1/, authentication and the mapping of app errors to HTTP status.
+// /api/v1/, the browser back office (templ pages, sessions, CSRF, live
+// updates over SSE), authentication and the mapping of app errors to HTTP
+// status.
 package web
 
 import (
@@ -18,27 +20,43 @@ type Services struct {
 	Auth    app.AuthService
 	// Replication reports replication health; nil when there is no replica.
 	Replication app.ReplicationService
+	// The back office's services (NewAppHandler only).
+	Accounts app.AccountService
+	Sessions app.SessionService
+	Browse   app.BrowseService
 }
 
 // server holds what the handlers share.
 type server struct {
 	Services
 	log *slog.Logger
+	ui  *ui // nil: API only
 }
 
 // NewHandler returns the HTTP handler for all of depot's routes. log
 // receives one line per request and the detail of internal errors; nil
 // means slog.Default().
 func NewHandler(s Services, log *slog.Logger) http.Handler {
+	return newHandler(s, nil, log)
+}
+
+func newHandler(s Services, u *ui, log *slog.Logger) http.Handler {
 	if log == nil {
 		log = slog.Default()
 	}
-	srv := &server{Services: s, log: log}
+	srv := &server{Services: s, log: log, ui: u}
 	r := chi.NewRouter()
 	r.Use(srv.logRequests, srv.recoverPanics)
-	r.NotFound(srv.api(func(w http.ResponseWriter, r *http.Request) error {
+	apiNotFound := srv.api(func(w http.ResponseWriter, r *http.Request) error {
 		return app.Errorf(app.ENOTFOUND, "there is no endpoint %s %s; the API is under /api/v1/", r.Method, clipText(r.URL.Path))
-	}))
+	})
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		if u == nil || isAPI(r) {
+			apiNotFound(w, r)
+			return
+		}
+		srv.pageError(w, r, app.Errorf(app.ENOTFOUND, "there is no page %s", clipText(r.URL.Path)))
+	})
 	r.MethodNotAllowed(srv.api(func(w http.ResponseWriter, r *http.Request) error {
 		return withStatus(http.StatusMethodNotAllowed, app.Errorf(app.EINVALID, "%s is not allowed on %s", r.Method, clipText(r.URL.Path)))
 	}))
@@ -60,5 +78,8 @@ func NewHandler(s Services, log *slog.Logger) http.Handler {
 		// The action depends on the movement's kind: checked after decoding.
 		r.Post("/api/v1/movements", srv.api(srv.postMovement))
 	})
+	if u != nil {
+		srv.uiRoutes(r)
+	}
 	return r
 }

@@ -62,6 +62,7 @@ type benchConfig struct {
 	seconds    time.Duration
 	rounds     int
 	lookupLoad int
+	writerNice int
 	log        *slog.Logger
 	stderr     io.Writer
 }
@@ -76,6 +77,7 @@ func runBench(ctx context.Context, e *env, args []string) int {
 	seconds := fs.Float64("seconds", 3, "length of one measurement round")
 	rounds := fs.Int("rounds", 3, "rounds per measurement; the median is reported")
 	lookupLoad := fs.Int("lookup-load", 8, "clients posting while lookups are measured")
+	writerNice := fs.Int("writer-nice", 0, "nice value of the writer thread (0: the production default; negative: off)")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -88,7 +90,7 @@ func runBench(ctx context.Context, e *env, args []string) int {
 		return 2
 	}
 	cfg := benchConfig{
-		path: *path, seconds: time.Duration(*seconds * float64(time.Second)), rounds: *rounds, lookupLoad: *lookupLoad,
+		path: *path, seconds: time.Duration(*seconds * float64(time.Second)), rounds: *rounds, lookupLoad: *lookupLoad, writerNice: *writerNice,
 		log:    slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		stderr: e.stderr,
 	}
@@ -163,7 +165,7 @@ func (cfg *benchConfig) run(ctx context.Context, res *benchResult) error {
 	if res.VerifyS, res.Legs, res.Movements, err = cfg.verify(ctx); err != nil {
 		return err
 	}
-	db, err := sqlite.Open(ctx, cfg.path, sqlite.Options{Logger: cfg.log})
+	db, err := sqlite.Open(ctx, cfg.path, sqlite.Options{WriterNice: cfg.writerNice, Logger: cfg.log})
 	if err != nil {
 		return err
 	}
@@ -208,7 +210,7 @@ func (cfg *benchConfig) run(ctx context.Context, res *benchResult) error {
 	}
 	db = nil
 	cfg.progress("baseline: one transaction per posting, 64 clients")
-	base, err := sqlite.Open(ctx, cfg.path, sqlite.Options{MaxBatch: 1, Logger: cfg.log})
+	base, err := sqlite.Open(ctx, cfg.path, sqlite.Options{MaxBatch: 1, WriterNice: cfg.writerNice, Logger: cfg.log})
 	if err != nil {
 		return err
 	}

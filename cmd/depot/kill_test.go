@@ -23,7 +23,7 @@ import (
 // startServe starts `depot serve` on a free port and returns its base URL.
 func startServe(t *testing.T, path string) (*exec.Cmd, string) {
 	t.Helper()
-	cmd := exec.Command(depotBin, "serve", "--db", path, "--addr", "127.0.0.1:0")
+	cmd := exec.Command(depotBin, "serve", "--db", path, "--addr", "127.0.0.1:0", "--tls", "off")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

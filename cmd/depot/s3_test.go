@@ -186,8 +186,8 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-// served is a running depot serve --replica.
-type served struct {
+// replicaServer is a running depot serve --replica.
+type replicaServer struct {
 	cmd  *exec.Cmd
 	base string
 	logs *syncBuffer
@@ -202,9 +202,9 @@ func replicaEnv(extra ...string) []string {
 	return append(env, extra...)
 }
 
-func serveReplica(t testing.TB, path, replicaURL string, env []string, extra ...string) *served {
+func serveReplica(t testing.TB, path, replicaURL string, env []string, extra ...string) *replicaServer {
 	t.Helper()
-	args := append([]string{"serve", "--db", path, "--addr", "127.0.0.1:0", "--replica", replicaURL}, extra...)
+	args := append([]string{"serve", "--db", path, "--addr", "127.0.0.1:0", "--tls", "off", "--replica", replicaURL}, extra...)
 	cmd := exec.Command(depotBin, args...)
 	cmd.Env = env
 	// A pipe of our own rather than StderrPipe, which Wait closes: the
@@ -218,7 +218,7 @@ func serveReplica(t testing.TB, path, replicaURL string, env []string, extra ...
 		t.Fatal(err)
 	}
 	w.Close()
-	s := &served{cmd: cmd, logs: &syncBuffer{}, closed: make(chan struct{})}
+	s := &replicaServer{cmd: cmd, logs: &syncBuffer{}, closed: make(chan struct{})}
 	t.Cleanup(func() {
 		cmd.Process.Kill()
 		cmd.Wait()
@@ -252,14 +252,14 @@ func serveReplica(t testing.TB, path, replicaURL string, env []string, extra ...
 }
 
 // stop sends SIGTERM and waits for the server and its replicator to exit.
-func (s *served) stop(t testing.TB) {
+func (s *replicaServer) stop(t testing.TB) {
 	t.Helper()
 	s.cmd.Process.Signal(syscall.SIGTERM)
 	s.cmd.Wait()
 	s.waitClosed(t)
 }
 
-func (s *served) waitClosed(t testing.TB) {
+func (s *replicaServer) waitClosed(t testing.TB) {
 	t.Helper()
 	select {
 	case <-s.closed:
@@ -268,7 +268,7 @@ func (s *served) waitClosed(t testing.TB) {
 	}
 }
 
-func (s *served) health(t testing.TB, token string) (app.ReplicationStatus, string) {
+func (s *replicaServer) health(t testing.TB, token string) (app.ReplicationStatus, string) {
 	t.Helper()
 	req, _ := http.NewRequest("GET", s.base+"/api/v1/replication", nil)
 	req.Header.Set("Authorization", "Bearer "+token)
@@ -286,7 +286,7 @@ func (s *served) health(t testing.TB, token string) (app.ReplicationStatus, stri
 }
 
 // waitCaughtUp polls the health until everything written is replicated.
-func (s *served) waitCaughtUp(t testing.TB, token string) app.ReplicationStatus {
+func (s *replicaServer) waitCaughtUp(t testing.TB, token string) app.ReplicationStatus {
 	t.Helper()
 	return s.waitLag(t, token, 0)
 }
@@ -294,7 +294,7 @@ func (s *served) waitCaughtUp(t testing.TB, token string) app.ReplicationStatus 
 // waitLag polls the health until the replicator has uploaded all it has
 // read from the WAL and the lag is at most maxLag seconds: under steady
 // writes the lag is never 0, only less than a sync interval or two.
-func (s *served) waitLag(t testing.TB, token string, maxLag float64) app.ReplicationStatus {
+func (s *replicaServer) waitLag(t testing.TB, token string, maxLag float64) app.ReplicationStatus {
 	t.Helper()
 	deadline := time.Now().Add(90 * time.Second)
 	for {
