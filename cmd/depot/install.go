@@ -28,7 +28,7 @@ type installFile struct {
 }
 
 type installConfig struct {
-	User, Bin, Dir, Addr string
+	User, Bin, Dir, Addr, HTTPAddr string
 }
 
 var installFiles = []installFile{
@@ -47,11 +47,12 @@ func runInstall(ctx context.Context, e *env, args []string) int {
 	user := fs.String("user", "depot", "the system `user` depot runs as")
 	bin := fs.String("bin", "/usr/local/bin/depot", "where the depot `binary` is installed")
 	dir := fs.String("dir", "/var/lib/depot", "the `directory` for the database")
-	addr := fs.String("addr", ":8080", "`host:port` depot serves on")
+	addr := fs.String("addr", ":8443", "`host:port` depot serves HTTPS on")
+	httpAddr := fs.String("http-addr", ":8080", "`host:port` of plain HTTP: the CA download and a redirect to HTTPS")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
-	c := installConfig{User: *user, Bin: *bin, Dir: *dir, Addr: *addr}
+	c := installConfig{User: *user, Bin: *bin, Dir: *dir, Addr: *addr, HTTPAddr: *httpAddr}
 	if err := c.check(); err != nil {
 		return fail(e, "install", err)
 	}
@@ -107,8 +108,10 @@ func (c installConfig) check() error {
 			return fmt.Errorf("%s: %q must be an absolute path without spaces, quotes, $ or %%", name, v)
 		}
 	}
-	if c.Addr == "" || strings.ContainsAny(c.Addr, " \t\n\"'$%\\") {
-		return fmt.Errorf("addr: %q is not a host:port", c.Addr)
+	for name, v := range map[string]string{"addr": c.Addr, "http-addr": c.HTTPAddr} {
+		if v == "" || strings.ContainsAny(v, " \t\n\"'$%\\") {
+			return fmt.Errorf("%s: %q is not a host:port", name, v)
+		}
 	}
 	return nil
 }
@@ -159,7 +162,7 @@ SupplementaryGroups=dialout lp plugdev
 EnvironmentFile=/etc/depot/depot.env
 # Read by root before the switch to the user, so it can stay mode 0600.
 EnvironmentFile=-/etc/depot/credentials
-ExecStart={{.Bin}} serve --db ${DEPOT_DB} --addr ${DEPOT_ADDR} --replica ${DEPOT_REPLICA}
+ExecStart={{.Bin}} serve --db ${DEPOT_DB} --addr ${DEPOT_ADDR} --http-addr ${DEPOT_HTTP_ADDR} --tls ${DEPOT_TLS} --replica ${DEPOT_REPLICA}
 Restart=on-failure
 RestartSec=5s
 # SIGTERM to depot serve only: it finishes requests, closes the database and
@@ -220,8 +223,15 @@ const configTemplate = `# depot's settings, read by depot.service (systemd Envir
 # The database file. Back it up with: depot backup --db $DEPOT_DB --to FILE
 DEPOT_DB={{.Dir}}/depot.db
 
-# Where depot listens: host:port, or :port for every address.
+# Where depot serves HTTPS (host:port, or :port for every address), and
+# plain HTTP for phones to fetch depot's CA (/ca) and be sent on to HTTPS.
 DEPOT_ADDR={{.Addr}}
+DEPOT_HTTP_ADDR={{.HTTPAddr}}
+
+# HTTPS certificate: auto (depot makes a local CA and a certificate beside the
+# database on first start), CERT.pem,KEY.pem (yours), or off (plain HTTP on
+# DEPOT_ADDR; the camera scanner needs HTTPS).
+DEPOT_TLS=auto
 
 # Off-site replica, kept up to date continuously by a child process
 # (depot replicate). Empty: no replication (not recommended).

@@ -24,7 +24,7 @@ func TestInstallWritesUnitRulesAndConfig(t *testing.T) {
 	}
 	unit := read("etc/systemd/system/depot.service")
 	for _, want := range []string{"User=depot\n", "SupplementaryGroups=dialout lp plugdev\n", "Restart=on-failure\n",
-		"KillMode=mixed\n", "StateDirectory=depot\n", "ExecStart=" + depotBin + " serve --db ${DEPOT_DB} --addr ${DEPOT_ADDR} --replica ${DEPOT_REPLICA}\n"} {
+		"KillMode=mixed\n", "StateDirectory=depot\n", "ExecStart=" + depotBin + " serve --db ${DEPOT_DB} --addr ${DEPOT_ADDR} --http-addr ${DEPOT_HTTP_ADDR} --tls ${DEPOT_TLS} --replica ${DEPOT_REPLICA}\n"} {
 		if !strings.Contains(unit, want) {
 			t.Errorf("unit lacks %q:\n%s", want, unit)
 		}
@@ -53,7 +53,12 @@ func TestInstallWritesUnitRulesAndConfig(t *testing.T) {
 		}
 	}
 	config := read("etc/depot/depot.env")
-	if !strings.Contains(config, "\nDEPOT_DB=/var/lib/depot/depot.db\n") || !strings.Contains(config, "\nDEPOT_REPLICA=\n") || strings.Count(config, "\n#") < 10 {
+	for _, want := range []string{"\nDEPOT_DB=/var/lib/depot/depot.db\n", "\nDEPOT_ADDR=:8443\n", "\nDEPOT_HTTP_ADDR=:8080\n", "\nDEPOT_TLS=auto\n", "\nDEPOT_REPLICA=\n"} {
+		if !strings.Contains(config, want) {
+			t.Errorf("config file lacks %q", want)
+		}
+	}
+	if strings.Count(config, "\n#") < 10 {
 		t.Errorf("config file:\n%s", config)
 	}
 	if fi, err := os.Stat(filepath.Join(root, "etc/depot/credentials")); err != nil || fi.Mode().Perm() != 0o600 {
