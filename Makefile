@@ -8,7 +8,7 @@ BIN     := bin/depot
 ADDR      ?= :8443
 HTTP_ADDR ?= :8080
 
-.PHONY: run build test deps generate check-generated check-format vet fuzz bench clean assets screenshots
+.PHONY: run build test deps generate check-generated check-format vet fuzz bench bench-replication clean assets screenshots
 
 ## run: build and start depot on a demo warehouse (demo/depot.db) at https://localhost:8443
 ## (its CA and install steps at http://localhost:8080/ca); prints the URL and the owner's password
@@ -52,11 +52,14 @@ test: deps check-generated check-format vet
 deps:
 	@command -v gcc >/dev/null || { echo "installing gcc (cgo)"; $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq gcc; }
 	@command -v sqlite3 >/dev/null || { echo "installing sqlite3"; $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq sqlite3; }
+	@command -v systemd-analyze >/dev/null && command -v systemd-sysusers >/dev/null || { echo "installing systemd (checks depot install's unit and users)"; $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq systemd; }
 	@command -v chromium >/dev/null || { echo "installing chromium (browser tests)"; $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 	@command -v node >/dev/null && command -v npm >/dev/null || { echo "installing nodejs and npm (ZPL renderer for the label tests)"; $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm; }
 	@command -v rsvg-convert >/dev/null || { echo "installing librsvg2-bin (SVG label previews in tests)"; $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq librsvg2-bin; }
 	cd testdata/zpl && npm ci --no-audit --no-fund --loglevel=error
 	$(GO) mod download
+	@# The S3 server the replication tests start (pinned in go.mod as a tool).
+	$(GO) build -o /dev/null github.com/versity/versitygw/cmd/versitygw
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -97,6 +100,10 @@ fuzz:
 bench: build
 	@mkdir -p bench
 	./$(BIN) bench --db bench/depot.db
+
+## bench-replication: replication lag under a steady 1,000 postings/s (S3 on a local versitygw)
+bench-replication:
+	$(GO) test -run='^$$' -bench=BenchmarkReplicationLag -benchtime=1x ./cmd/depot/
 
 clean:
 	rm -rf bin demo
