@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -53,4 +54,42 @@ func TestReplicationEndpointOff(t *testing.T) {
 	if got.State != app.ReplicationOff || got.Replica != "" || got.Running {
 		t.Errorf("without a replica: %+v, want state off", got)
 	}
+}
+
+// TestReplicationPageAndBanner: managers and owners see the health page and,
+// on every page, a banner while replication is down, failing or behind;
+// other roles see neither, and nothing secret is shown.
+func TestReplicationPageAndBanner(t *testing.T) {
+	st := app.ReplicationStatus{Replica: "s3://bkt/depot?endpoint=http://127.0.0.1:9000", Running: true,
+		LocalTXID: 90, ReplicatedTXID: 41, LagSeconds: 75, LastError: "connection refused"}
+	st.Classify(0)
+	e := newUIEnvWith(t, false, func(s *web.Services) { s.Replication = fixedReplication{st} })
+	owner := e.owner()
+	owner.get("/").has(t, http.StatusOK, "Off-site replication is failing (connection refused)", `href="/replication"`)
+	owner.get("/replication").has(t, http.StatusOK, "failing", "s3://bkt/depot?endpoint=http://127.0.0.1:9000",
+		"1m15s behind", "transaction 41 of 90", "connection refused")
+	manager := e.signIn("mona", app.Manager)
+	manager.get("/").has(t, http.StatusOK, "Off-site replication is failing")
+	clerk := e.signIn("carl", app.Clerk)
+	r := clerk.get("/")
+	r.has(t, http.StatusOK)
+	if strings.Contains(string(r.Body), "Off-site replication") || strings.Contains(string(r.Body), `href="/replication"`) {
+		t.Errorf("a clerk sees the replication banner or its link:\n%s", r.Body)
+	}
+	clerk.get("/replication").has(t, http.StatusForbidden)
+
+	t.Run("Healthy", func(t *testing.T) {
+		ok := app.ReplicationStatus{Replica: "file:///mnt/usb/depot", Running: true, LocalTXID: 5, ReplicatedTXID: 5}
+		ok.Classify(0)
+		e := newUIEnvWith(t, false, func(s *web.Services) { s.Replication = fixedReplication{ok} })
+		r := e.owner().get("/")
+		r.has(t, http.StatusOK)
+		if strings.Contains(string(r.Body), `class="banner"`) {
+			t.Errorf("a banner while replication is healthy:\n%s", r.Body)
+		}
+	})
+	t.Run("Off", func(t *testing.T) {
+		e := newUIEnv(t, false)
+		e.owner().get("/replication").has(t, http.StatusOK, "No replica is configured")
+	})
 }

@@ -123,6 +123,7 @@ func (s *server) uiRoutes(r chi.Router) {
 		read.Get("/events", s.html(s.events))
 
 		users := r.With(s.page(app.ManageAccounts))
+		r.With(s.page(app.ViewReplication)).Get("/replication", s.html(s.replicationPage))
 		users.Get("/users", s.html(s.usersPage))
 		users.Post("/users", s.html(s.createUser))
 		users.Post("/users/{id}/role", s.html(s.setRole))
@@ -175,6 +176,9 @@ func (s *server) pageFor(w http.ResponseWriter, r *http.Request, title string) v
 		p.CSRF = preSessionToken(w, r, s.ui.Secure)
 	}
 	p.Flash = takeFlash(w, r)
+	if p.User != nil && s.Replication != nil && p.User.Authorize(app.ViewReplication) == nil {
+		p.Banner = s.Replication.ReplicationStatus().Banner()
+	}
 	return p
 }
 

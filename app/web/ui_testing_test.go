@@ -33,6 +33,13 @@ type uiEnv struct {
 
 func newUIEnv(t testing.TB, secure bool) *uiEnv {
 	t.Helper()
+	return newUIEnvWith(t, secure, nil)
+}
+
+// newUIEnvWith is newUIEnv with services changed by with (e.g. a
+// replication status).
+func newUIEnvWith(t testing.TB, secure bool, with func(*web.Services)) *uiEnv {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	path := filepath.Join(t.TempDir(), "depot.db")
 	db, err := sqlite.Open(ctx, path, sqlite.Options{Logger: slog.New(slog.DiscardHandler)})
@@ -44,7 +51,11 @@ func newUIEnv(t testing.TB, secure bool) *uiEnv {
 	e.broker = web.NewBroker(db.MovedVariants, log)
 	stop := db.OnCommit(e.broker.Committed)
 	go e.broker.Run(ctx)
-	h := web.NewAppHandler(web.Services{Ledger: db, Catalog: db, Auth: db, Accounts: db, Sessions: db, Browse: db},
+	services := web.Services{Ledger: db, Catalog: db, Auth: db, Accounts: db, Sessions: db, Browse: db}
+	if with != nil {
+		with(&services)
+	}
+	h := web.NewAppHandler(services,
 		web.UI{SetupCode: setupCode, Secure: secure, Events: e.broker, CACert: []byte("-----BEGIN CERTIFICATE-----\n")}, log)
 	e.srv = httptest.NewServer(h)
 	t.Cleanup(func() { e.broker.Close(); e.srv.Close(); stop(); cancel(); db.Close() })
