@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"depot/hardware"
-	"depot/hardware/hidconn"
 	"depot/hardware/label"
 	"depot/hardware/printer"
 	"depot/hardware/scale"
@@ -219,7 +218,7 @@ func (s *Station) startScanner(ctx context.Context) error {
 			open = func(ctx context.Context) (hardware.Conn, error) { return serialport.DialTCP(ctx, a.Target, mode) }
 		}
 	case hardware.SchemeHID:
-		open = func(context.Context) (hardware.Conn, error) { return scanner.OpenHID(hidconn.USB, a.String()) }
+		open = func(context.Context) (hardware.Conn, error) { return scanner.OpenHID(hidBackend, a.String()) }
 	default:
 		return fmt.Errorf("scanner %s: %s: is not a scanner transport", a, a.Scheme)
 	}
