@@ -57,6 +57,7 @@ func (s *server) devicesModel(r *http.Request) (views.DevicesModel, error) {
 	for _, l := range locs {
 		c, _, err := station.ConfigOf(l.Attributes)
 		sm := views.StationModel{Code: l.Code, Name: l.Name, Config: c}
+		sm.State.Scale.Address, sm.State.Scanner.Address, sm.State.Printer.Address = c.Scale, c.Scanner, c.Printer
 		if err != nil {
 			sm.State.Scale.LastError = err.Error()
 		}

@@ -3,6 +3,7 @@ package web_test
 import (
 	"bufio"
 	"context"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -26,7 +27,7 @@ type devicesEnv struct {
 
 func newDevicesEnv(t testing.TB) *devicesEnv {
 	t.Helper()
-	d := &devicesEnv{mgr: station.NewManager(station.Options{PrinterPoll: 200 * time.Millisecond}), labels: t.TempDir()}
+	d := &devicesEnv{mgr: station.NewManager(station.Options{PrinterPoll: 200 * time.Millisecond, Log: slog.New(slog.DiscardHandler)}), labels: t.TempDir()}
 	t.Cleanup(func() { d.mgr.Close() })
 	d.uiEnv = newUIEnv(t, false, func(u *web.UI, db *sqlite.DB) {
 		u.Devices = &web.Devices{Stations: d.mgr, Store: db}

@@ -19,7 +19,7 @@ func TestManagerHIDDevices(t *testing.T) {
 	hidBackend = fake
 	defer func() { hidBackend = old }()
 
-	m := NewManager(Options{})
+	m := NewManager(Options{Log: quiet})
 	defer m.Close()
 	sub := m.Subscribe()
 	defer sub.Cancel()

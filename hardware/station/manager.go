@@ -28,6 +28,7 @@ type Manager struct {
 	opt    Options
 	ctx    context.Context
 	cancel context.CancelFunc
+	setMu  sync.Mutex // one Set at a time, so a station is never started twice
 
 	mu       sync.Mutex
 	stations map[string]*Station
@@ -80,6 +81,8 @@ func (m *Manager) Set(code, name string, c Config) error {
 	if err := c.Normalize(); err != nil {
 		return err
 	}
+	m.setMu.Lock()
+	defer m.setMu.Unlock()
 	m.mu.Lock()
 	if m.closed {
 		m.mu.Unlock()

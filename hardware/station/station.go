@@ -320,10 +320,14 @@ func (s *Station) checkPrinter(ctx context.Context) {
 			failed(d, err, at)
 			return
 		}
-		d.Connected, x.Status = true, st
-		d.Last, d.LastAt = st.String(), at
+		last := st.String()
 		if st.NoAnswer {
-			d.Last = "no answer to ~HS: the printer needs attention (paper, ribbon or head)"
+			last = "no answer to ~HS: the printer needs attention (paper, ribbon or head)"
+		}
+		d.Connected, x.Status = true, st
+		// Only a different answer is news (LastAt is when it last changed).
+		if last != d.Last {
+			d.Last, d.LastAt = last, at
 		}
 	})
 }

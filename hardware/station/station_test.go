@@ -3,6 +3,7 @@ package station
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"strings"
 	"testing"
@@ -11,6 +12,9 @@ import (
 	"depot/app"
 	"depot/hardware/scanner"
 )
+
+// quiet drops the managers' logs.
+var quiet = slog.New(slog.DiscardHandler)
 
 // waitFor reads the subscription until the station's state satisfies ok.
 func waitFor(t *testing.T, sub *Subscription, code, what string, ok func(State) bool) State {
@@ -37,7 +41,7 @@ func waitFor(t *testing.T, sub *Subscription, code, what string, ok func(State) 
 
 func TestManagerSimulatedStation(t *testing.T) {
 	dir := t.TempDir()
-	m := NewManager(Options{PrinterPoll: 200 * time.Millisecond})
+	m := NewManager(Options{Log: quiet, PrinterPoll: 200 * time.Millisecond})
 	defer m.Close()
 	sub := m.Subscribe()
 	defer sub.Cancel()
@@ -123,7 +127,7 @@ func TestManagerSimulatedStation(t *testing.T) {
 }
 
 func TestManagerSetKeepsAndReplaces(t *testing.T) {
-	m := NewManager(Options{})
+	m := NewManager(Options{Log: quiet})
 	defer m.Close()
 	sub := m.Subscribe()
 	defer sub.Cancel()
@@ -159,7 +163,7 @@ func TestManagerSetKeepsAndReplaces(t *testing.T) {
 }
 
 func TestManagerUnreachableDevices(t *testing.T) {
-	m := NewManager(Options{PrinterPoll: 100 * time.Millisecond})
+	m := NewManager(Options{Log: quiet, PrinterPoll: 100 * time.Millisecond})
 	defer m.Close()
 	sub := m.Subscribe()
 	defer sub.Cancel()
@@ -236,7 +240,7 @@ func TestConfigOf(t *testing.T) {
 }
 
 func TestLoadSkipsBrokenStations(t *testing.T) {
-	m := NewManager(Options{})
+	m := NewManager(Options{Log: quiet})
 	defer m.Close()
 	err := m.Load([]*app.Location{
 		{Code: "A", Attributes: json.RawMessage(`{"station":{"scale":"sim:nci"}}`)},
