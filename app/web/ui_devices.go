@@ -118,7 +118,12 @@ func (s *server) saveStation(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := formOf(r, "code", "scale", "scanner", "printer")
 	code := f.Value("code")
+	// A refusal goes back to the form it came from: a station's own, or
+	// the add-a-station form (whatever code was typed there).
 	page := s.devicesRefusal(w, r, code)
+	if r.PostFormValue("form") == "new" {
+		page = s.devicesRefusal(w, r, "")
+	}
 	if code == "" {
 		return s.refuse(w, r, f, app.FieldErrorf("code", "is required: the location code of the packing bench"), page)
 	}

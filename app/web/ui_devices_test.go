@@ -182,12 +182,18 @@ func TestDevicesSaveStation(t *testing.T) {
 	if got := d.attrs("B2"); got != before {
 		t.Errorf("refused forms wrote %s", got)
 	}
+	// A refusal from the add form comes back in the add form, even for a
+	// station that exists.
+	r := m.post("/devices", "/devices/stations", url.Values{"form": {"new"}, "code": {"PACK"}, "scale": {"bogus"}})
+	if body := string(r.Body); r.Status != 400 || !strings.Contains(body, `id="dev-6e6577-scale" name="scale" type="text" value="bogus"`) {
+		t.Errorf("add form refusal: %d %s", r.Status, errorLines(body))
+	}
 	if _, ok := d.mgr.Station("B2"); ok {
 		t.Error("a refused form started a station")
 	}
 
 	// A good form stores the station and starts it.
-	r := m.post("/devices", "/devices/stations", url.Values{"code": {"B2"}, "scale": {" sim:sics?weight=0.300kg "}, "scanner": {""}, "printer": {""}})
+	r = m.post("/devices", "/devices/stations", url.Values{"code": {"B2"}, "scale": {" sim:sics?weight=0.300kg "}, "scanner": {""}, "printer": {""}})
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("save: %d %s", r.Status, errorLines(string(r.Body)))
 	}
