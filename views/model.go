@@ -45,6 +45,7 @@ type NavItem struct {
 // Nav lists the navigation entries; the layout shows those the user may use.
 var Nav = []NavItem{
 	{Href: "/", Label: "Stock", Need: app.ReadStock},
+	{Href: "/devices", Label: "Devices", Need: app.ReadStock},
 	{Href: "/users", Label: "Users", Need: app.ManageAccounts},
 	{Href: "/replication", Label: "Replication", Need: app.ViewReplication},
 	{Href: "/account", Label: "Account", Need: ""},

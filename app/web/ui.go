@@ -32,6 +32,9 @@ type UI struct {
 	// CACert is the PEM of the box's local CA, offered at /ca.crt; nil when
 	// depot does not make its own certificates.
 	CACert []byte
+	// Devices are the packing stations the device page shows; nil: the
+	// page says the device layer is off.
+	Devices *Devices
 	// Now is the clock for sessions and lock-outs; time.Now by default.
 	Now func() time.Time
 }
@@ -121,6 +124,14 @@ func (s *server) uiRoutes(r chi.Router) {
 		read.Get("/locations/{code}", s.html(s.locationPage))
 		read.Get("/locations/{code}/live", s.html(s.locationLive))
 		read.Get("/events", s.html(s.events))
+
+		read.Get("/devices", s.html(s.devicesPage))
+		read.Get("/devices/events", s.html(s.deviceEvents))
+		devices := r.With(s.page(app.EditLocations))
+		devices.Post("/devices/stations", s.html(s.saveStation))
+		devices.Post("/devices/{code}/print-test", s.html(s.printTest))
+		devices.Post("/devices/{code}/scale", s.html(s.simScale))
+		devices.Post("/devices/{code}/scan", s.html(s.simScan))
 
 		users := r.With(s.page(app.ManageAccounts))
 		r.With(s.page(app.ViewReplication)).Get("/replication", s.html(s.replicationPage))

@@ -62,6 +62,12 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	} else if n == 0 {
 		ui.SetupCode = newSetupCode()
 	}
+	stations, err := startStations(ctx, db, *path, *demo, log)
+	if err != nil {
+		return fail(e, "serve", err)
+	}
+	defer stations.Close()
+	ui.Devices = &web.Devices{Stations: stations, Store: db}
 	ui.Events = web.NewBroker(db.MovedVariants, log)
 	defer db.OnCommit(ui.Events.Committed)()
 	go ui.Events.Run(ctx)
@@ -73,6 +79,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	srv := newServer(web.NewAppHandler(web.Services{Ledger: db, Catalog: db, Auth: db,
 		Accounts: db, Sessions: db, Browse: db, Replication: replicationService(sup)}, ui, log), log)
 	srv.RegisterOnShutdown(ui.Events.Close)
+	srv.RegisterOnShutdown(func() { stations.Close() }) // ends the device pages' streams
 	servers := []*http.Server{srv}
 	scheme := "http"
 	attrs := []any{"version", version, "db", *path}
