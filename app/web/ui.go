@@ -120,7 +120,19 @@ func (s *server) uiRoutes(r chi.Router) {
 		read.Get("/variants/{sku}/live", s.html(s.variantLive))
 		read.Get("/locations/{code}", s.html(s.locationPage))
 		read.Get("/locations/{code}/live", s.html(s.locationLive))
+		read.Get("/places", s.html(s.placesPage))
+		read.Get("/lots", s.html(s.lotsPage))
+		read.Get("/lots/{id}", s.html(s.lotPage))
 		read.Get("/events", s.html(s.events))
+
+		places := r.With(s.page(app.EditLocations))
+		places.Get("/places/new", s.html(s.placeFormPage))
+		places.Post("/places", s.html(s.createPlace))
+		places.Get("/locations/{code}/edit", s.html(s.placeFormPage))
+		places.Post("/locations/{code}/edit", s.html(s.updatePlace))
+		places.Post("/locations/{code}/archive", s.html(s.archivePlace))
+
+		r.With(s.page(app.ChangeLotStatus)).Post("/lots/{id}/status", s.html(s.changeLotStatus))
 
 		users := r.With(s.page(app.ManageAccounts))
 		users.Get("/users", s.html(s.usersPage))
