@@ -10,6 +10,8 @@ type SearchResult struct {
 	Variants  []VariantHit
 	Locations []LocationHit
 	Lots      []LotHit
+	// More*Hits are set when more of that kind matched than were listed.
+	MoreVariants, MoreLocations, MoreLots bool
 }
 
 // SearchTarget names the one thing a query is exactly.

@@ -41,6 +41,9 @@ CREATE INDEX signin_failures_client ON signin_failures (client, failed_at);`,
 -- -13 and -12, attribute values, packaging barcodes), places (code, name)
 -- and lots (code). The kind is in the rowid: a variant's id, a location's
 -- id + 2^40, a lot's id + 2^41, so a search per kind is a rowid range.
+-- Codes are also indexed as one word without their separators (A-01-003
+-- as a01003), so that typing "A-01-0" is a cheap prefix search of one word
+-- rather than a phrase whose last word "0" matches thousands of numbers.
 -- Triggers keep it in the same transaction as the rows; archived variants
 -- and places, and virtual places, are left out.
 CREATE VIRTUAL TABLE search_index USING fts5(
@@ -51,18 +54,19 @@ CREATE VIRTUAL TABLE search_index USING fts5(
 
 CREATE VIEW search_variants AS
 SELECT v.id AS id, v.product_id AS product_id, v.sku AS code, p.name AS name,
-    concat_ws(' ', v.gtin, substr(v.gtin, 2), substr(v.gtin, 3),
+    concat_ws(' ', replace(replace(replace(replace(replace(v.sku, '-', ''), '_', ''), '.', ''), '/', ''), ' ', ''), v.gtin, substr(v.gtin, 2), substr(v.gtin, 3),
         (SELECT group_concat(j.atom, ' ') FROM json_each(v.attributes) j WHERE j.atom IS NOT NULL),
-        (SELECT group_concat(k.barcode, ' ') FROM packagings k WHERE k.variant_id = v.id)) AS extra
+        (SELECT group_concat(k.barcode || ' ' || replace(replace(replace(replace(replace(k.barcode, '-', ''), '_', ''), '.', ''), '/', ''), ' ', ''), ' ')
+            FROM packagings k WHERE k.variant_id = v.id)) AS extra
 FROM variants v JOIN products p ON p.id = v.product_id
 WHERE v.archived = 0 AND p.archived = 0;
 
 CREATE VIEW search_locations AS
-SELECT l.id + 1099511627776 AS id, l.code AS code, l.name AS name, l.kind AS extra
+SELECT l.id + 1099511627776 AS id, l.code AS code, l.name AS name, replace(replace(replace(replace(replace(l.code, '-', ''), '_', ''), '.', ''), '/', ''), ' ', '') AS extra
 FROM locations l WHERE l.archived = 0 AND l.kind <> 'virtual';
 
 CREATE VIEW search_lots AS
-SELECT o.id + 2199023255552 AS id, o.code AS code, '' AS name, '' AS extra FROM lots o;
+SELECT o.id + 2199023255552 AS id, o.code AS code, '' AS name, replace(replace(replace(replace(replace(o.code, '-', ''), '_', ''), '.', ''), '/', ''), ' ', '') AS extra FROM lots o;
 
 CREATE TRIGGER variants_search_insert AFTER INSERT ON variants BEGIN
     INSERT INTO search_index (rowid, code, name, extra) SELECT id, code, name, extra FROM search_variants WHERE id = new.id;
@@ -101,11 +105,11 @@ CREATE TRIGGER locations_search_delete AFTER DELETE ON locations BEGIN
     DELETE FROM search_index WHERE rowid = old.id + 1099511627776;
 END;
 CREATE TRIGGER lots_search_insert AFTER INSERT ON lots BEGIN
-    INSERT INTO search_index (rowid, code, name, extra) VALUES (new.id + 2199023255552, new.code, '', '');
+    INSERT INTO search_index (rowid, code, name, extra) SELECT id, code, name, extra FROM search_lots WHERE id = new.id + 2199023255552;
 END;
 CREATE TRIGGER lots_search_update AFTER UPDATE OF code ON lots BEGIN
     DELETE FROM search_index WHERE rowid = old.id + 2199023255552;
-    INSERT INTO search_index (rowid, code, name, extra) VALUES (new.id + 2199023255552, new.code, '', '');
+    INSERT INTO search_index (rowid, code, name, extra) SELECT id, code, name, extra FROM search_lots WHERE id = new.id + 2199023255552;
 END;
 CREATE TRIGGER lots_search_delete AFTER DELETE ON lots BEGIN
     DELETE FROM search_index WHERE rowid = old.id + 2199023255552;

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -43,29 +44,50 @@ func (db *DB) Search(ctx context.Context, q string, limit int) (*app.SearchResul
 	if match == "" {
 		return res, nil
 	}
-	if res.Variants, err = db.searchVariants(ctx, match, limit); err != nil {
+	ids, more, err := db.searchIDs(ctx, match, 0, locationKey, limit)
+	if err != nil {
 		return nil, err
 	}
-	if res.Locations, err = db.searchLocations(ctx, match, limit); err != nil {
+	if res.Variants, err = db.searchVariants(ctx, ids); err != nil {
 		return nil, err
 	}
-	if res.Lots, err = db.searchLots(ctx, match, limit); err != nil {
+	res.MoreVariants = more
+	if ids, res.MoreLocations, err = db.searchIDs(ctx, match, locationKey, lotKey, limit); err != nil {
+		return nil, err
+	}
+	if res.Locations, err = db.searchLocations(ctx, ids); err != nil {
+		return nil, err
+	}
+	if ids, res.MoreLots, err = db.searchIDs(ctx, match, lotKey, 1<<62, limit); err != nil {
+		return nil, err
+	}
+	if res.Lots, err = db.searchLots(ctx, ids); err != nil {
 		return nil, err
 	}
 	return res, nil
 }
 
-// ftsQuery turns what was typed into an FTS5 query: each word a quoted
-// phrase with a prefix star, so "a-01-0" finds A-01-003 and "ced bra"
-// finds "Cedar Bracket". Words without a letter or digit are dropped:
-// the tokenizer would make nothing of them.
+// ftsQuery turns what was typed into an FTS5 query: each word a prefix,
+// all words required, so "ced bra" finds "Cedar Bracket". A word with
+// separators (a code: "A-01-0") is searched as the code without them
+// (a01003 is indexed for A-01-003, see schema.sql); when its last part is
+// three characters or more it may also be a phrase ("T-shirt" as "t
+// shirt"). Only letters and digits reach the query, so nothing typed can
+// break its syntax.
 func ftsQuery(q string) string {
 	var parts []string
 	for _, w := range strings.Fields(q) {
-		if !strings.ContainsFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+		segs := strings.FieldsFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		switch {
+		case len(segs) == 0:
 			continue
+		case len(segs) == 1:
+			parts = append(parts, `"`+segs[0]+`"*`)
+		case len([]rune(segs[len(segs)-1])) >= 3:
+			parts = append(parts, `("`+strings.Join(segs, "")+`"* OR "`+strings.Join(segs, " ")+`"*)`)
+		default:
+			parts = append(parts, `"`+strings.Join(segs, "")+`"*`)
 		}
-		parts = append(parts, `"`+strings.ReplaceAll(w, `"`, `""`)+`"*`)
 		if len(parts) == 8 {
 			break
 		}
@@ -119,15 +141,74 @@ func (db *DB) exactTarget(ctx context.Context, q string) (*app.SearchTarget, err
 	return nil, nil
 }
 
-// The hits of one kind are the best limit rowids of its range; the rows
-// are joined to them afterwards (CROSS JOIN keeps the hits the outer loop).
-func (db *DB) searchVariants(ctx context.Context, match string, limit int) ([]app.VariantHit, error) {
+// rankLimit is how many matches of a kind are ranked by bm25. Past it (a
+// letter or two typed: "s" matches every SKU) ranking costs tens of
+// milliseconds and means little, so the first matches by rowid (the order
+// things were created) are listed instead, and more is set.
+const rankLimit = 1000
+
+// searchIDs returns the ids (rowid - lo) of up to limit matches of match
+// with rowids in [lo, hi), best first; more is true when there were more.
+// The ids go to the row queries as a JSON array, whose json_each keeps
+// their order.
+func (db *DB) searchIDs(ctx context.Context, match string, lo, hi int64, limit int) (ids string, more bool, err error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT rowid - ?2 FROM search_index WHERE search_index MATCH ?1
+		AND rowid >= ?2 AND rowid < ?3 LIMIT ?4`, match, lo, hi, rankLimit+1)
+	if err != nil {
+		return "", false, err
+	}
+	var found []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return "", false, err
+		}
+		found = append(found, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return "", false, err
+	}
+	more = len(found) > limit
+	if len(found) > rankLimit {
+		return jsonIDs(found[:limit]), more, nil
+	}
+	rows, err = db.read.QueryContext(ctx, `SELECT rowid - ?2 FROM search_index WHERE search_index MATCH ?1
+		AND rowid >= ?2 AND rowid < ?3 ORDER BY rank LIMIT ?4`, match, lo, hi, limit)
+	if err != nil {
+		return "", false, err
+	}
+	defer rows.Close()
+	found = found[:0]
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return "", false, err
+		}
+		found = append(found, id)
+	}
+	return jsonIDs(found), more, rows.Err()
+}
+
+func jsonIDs(ids []int64) string {
+	b := []byte{'['}
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, id, 10)
+	}
+	return string(append(b, ']'))
+}
+
+// The rows of the hits, in the hits' order (CROSS JOIN keeps the hits the
+// outer loop).
+func (db *DB) searchVariants(ctx context.Context, ids string) ([]app.VariantHit, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT v.sku, p.name, ifnull(v.gtin, ''),
 			ifnull((SELECT sum(on_hand) FROM inventory_levels WHERE variant_id = v.id AND physical = 1), 0)
-		FROM (SELECT rowid AS id, rank AS r FROM search_index WHERE search_index MATCH ?1 AND rowid < ?2
-			ORDER BY rank LIMIT ?3) h
-		CROSS JOIN variants v ON v.id = h.id JOIN products p ON p.id = v.product_id
-		ORDER BY h.r, v.sku`, match, locationKey, limit)
+		FROM json_each(?) h CROSS JOIN variants v ON v.id = h.value JOIN products p ON p.id = v.product_id
+		ORDER BY h.key`, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -143,12 +224,10 @@ func (db *DB) searchVariants(ctx context.Context, match string, limit int) ([]ap
 	return out, rows.Err()
 }
 
-func (db *DB) searchLocations(ctx context.Context, match string, limit int) ([]app.LocationHit, error) {
+func (db *DB) searchLocations(ctx context.Context, ids string) ([]app.LocationHit, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT l.code, l.name, l.kind, ifnull(p.code, '')
-		FROM (SELECT rowid - ?2 AS id, rank AS r FROM search_index WHERE search_index MATCH ?1 AND rowid >= ?2 AND rowid < ?3
-			ORDER BY rank LIMIT ?4) h
-		CROSS JOIN locations l ON l.id = h.id LEFT JOIN locations p ON p.id = l.parent_id
-		ORDER BY h.r, l.code`, match, locationKey, lotKey, limit)
+		FROM json_each(?) h CROSS JOIN locations l ON l.id = h.value LEFT JOIN locations p ON p.id = l.parent_id
+		ORDER BY h.key`, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -164,12 +243,10 @@ func (db *DB) searchLocations(ctx context.Context, match string, limit int) ([]a
 	return out, rows.Err()
 }
 
-func (db *DB) searchLots(ctx context.Context, match string, limit int) ([]app.LotHit, error) {
+func (db *DB) searchLots(ctx context.Context, ids string) ([]app.LotHit, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT o.id, o.code, v.sku, o.status, ifnull(o.expires_on, '')
-		FROM (SELECT rowid - ?2 AS id, rank AS r FROM search_index WHERE search_index MATCH ?1 AND rowid >= ?2
-			ORDER BY rank LIMIT ?3) h
-		CROSS JOIN lots o ON o.id = h.id JOIN variants v ON v.id = o.variant_id
-		ORDER BY h.r, o.code, v.sku`, match, lotKey, limit)
+		FROM json_each(?) h CROSS JOIN lots o ON o.id = h.value JOIN variants v ON v.id = o.variant_id
+		ORDER BY h.key`, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -58,7 +58,9 @@ func TestSearch(t *testing.T) {
 		{"LotCodeOfTwoVariantsIsAList", "SHARED", want{lots: []string{"SHARED", "SHARED"}}},
 		{"Nothing", "zzzz", want{}},
 		{"Punctuation", `"*-`, want{}},
-		{"QuotesInWord", `ced"ar`, want{}},
+		{"QuoteIsASeparator", `ced"ar`, want{variants: []string{"CB-BLU", "CB-RED"}}},
+		{"CodeWithoutSeparators", "a01", want{locations: []string{"A-01-001", "A-01-002"}}},
+		{"CodeMiddlePart", "01-002", want{locations: []string{"A-01-002"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res, err := db.Search(context.Background(), tc.q, 20)
