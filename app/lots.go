@@ -57,7 +57,7 @@ func (a LotAction) Allowed(code string, from LotStatus) error {
 	to := a.Target()
 	switch {
 	case to == from:
-		return Errorf(ECONFLICT, "lot %s is already %s", code, describeLotStatus(from))
+		return Errorf(ECONFLICT, "lot %s is already %s", code, from.Text())
 	case from == LotRecalled:
 		return Errorf(ECONFLICT, "lot %s is recalled; a recall is final", code)
 	case from == LotExpired && to != LotRecalled:
@@ -66,7 +66,8 @@ func (a LotAction) Allowed(code string, from LotStatus) error {
 	return nil
 }
 
-func describeLotStatus(s LotStatus) string {
+// Text is the status as a sentence says it: "on hold", "in quarantine".
+func (s LotStatus) Text() string {
 	switch s {
 	case LotHold:
 		return "on hold"

@@ -105,9 +105,9 @@ func LotStatusBadge(s app.LotStatus) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var5 string
-		templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(lotStatusText(s))
+		templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(s.Text())
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/lots.templ`, Line: 29, Col: 110}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/lots.templ`, Line: 29, Col: 102}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
 		if templ_7745c5c3_Err != nil {
@@ -950,16 +950,6 @@ func LotPage(p Page, m LotModel) templ.Component {
 		}
 		return nil
 	})
-}
-
-func lotStatusText(s app.LotStatus) string {
-	switch s {
-	case app.LotHold:
-		return "on hold"
-	case app.LotQuarantine:
-		return "in quarantine"
-	}
-	return string(s)
 }
 
 func lotActionText(a app.LotAction) string {

@@ -96,7 +96,7 @@ func (s *server) changeLotStatus(w http.ResponseWriter, r *http.Request) error {
 		return s.refuse(w, r, f, err, page)
 	}
 	s.log.Info("lot status changed", "lot", l.Code, "sku", l.SKU, "status", string(l.Status), "by", u.Username)
-	s.setFlash(w, fmt.Sprintf("Lot %s of %s is now %s.", l.Code, l.SKU, l.Status))
+	s.setFlash(w, fmt.Sprintf("Lot %s of %s is now %s.", l.Code, l.SKU, l.Status.Text()))
 	http.Redirect(w, r, "/lots/"+strconv.FormatInt(l.ID, 10), http.StatusSeeOther)
 	return nil
 }
