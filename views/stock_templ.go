@@ -44,7 +44,7 @@ func SearchBox(q string) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<form class=\"search\" method=\"get\" action=\"/search\" role=\"search\"><label for=\"q\">SKU, GTIN, product name or location code</label><div class=\"row\"><input id=\"q\" name=\"q\" type=\"search\" value=\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<form class=\"search\" method=\"get\" action=\"/search\" role=\"search\"><label for=\"q\">SKU, GTIN, name, bin or lot</label><div class=\"row\"><input id=\"q\" name=\"q\" type=\"search\" value=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -179,7 +179,7 @@ func migrate(ctx context.Context, db *sql.DB) error {
 		return err
 	}
 	defer conn.Close()
-	if err := checkFTS5(ctx, conn); err != nil {
+	if err := checkFTS5(ctx); err != nil {
 		return err
 	}
 	var v, tables int
@@ -226,12 +226,17 @@ func step(ctx context.Context, conn *sql.Conn, script string, to int) error {
 var ErrNoFTS5 = errors.New("this depot was built without SQLite's full-text search (FTS5), which its search needs: " +
 	"build it with `go build -tags sqlite_fts5 ./cmd/depot` (make build does), and test with `go test -tags sqlite_fts5` (make test does)")
 
-// checkFTS5 refuses a SQLite without FTS5 before anything is written, so a
-// build without the tag stops at start with ErrNoFTS5 instead of an SQL
-// error from the schema.
-func checkFTS5(ctx context.Context, conn *sql.Conn) error {
+// checkFTS5 refuses a SQLite without FTS5 before anything is written (Open
+// calls it before it creates the file), so a build without the tag stops
+// at start with ErrNoFTS5 instead of an SQL error from the schema.
+func checkFTS5(ctx context.Context) error {
+	c, err := sql.Open(driverName, ":memory:")
+	if err != nil {
+		return err
+	}
+	defer c.Close()
 	var on bool
-	if err := conn.QueryRowContext(ctx, `SELECT sqlite_compileoption_used('ENABLE_FTS5')`).Scan(&on); err != nil {
+	if err := c.QueryRowContext(ctx, `SELECT sqlite_compileoption_used('ENABLE_FTS5')`).Scan(&on); err != nil {
 		return err
 	}
 	if !on {
