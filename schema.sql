@@ -284,7 +284,7 @@ CREATE INDEX levels_lot ON inventory_levels (lot_id) WHERE lot_id <> 0;
 CREATE VIRTUAL TABLE search_index USING fts5(
     code, name, extra,
     tokenize = 'unicode61 remove_diacritics 2',
-    prefix = '2 3'
+    prefix = '1 2 3'
 );
 
 CREATE VIEW search_variants AS

@@ -18,7 +18,9 @@ const lotColumns = `o.id, o.code, v.sku, p.name, ifnull(s.name, ''), ifnull(o.ma
 	ifnull(o.expires_on, ''), ifnull(o.certificate_ref, ''), o.status, o.created_at,
 	(SELECT ifnull(sum(on_hand), 0) FROM inventory_levels WHERE lot_id = o.id AND lot_id <> 0 AND physical = 1),
 	(SELECT ifnull(sum(reserved), 0) FROM inventory_levels WHERE lot_id = o.id AND lot_id <> 0 AND physical = 1)
-	FROM lots o JOIN variants v ON v.id = o.variant_id JOIN products p ON p.id = v.product_id
+	FROM lots o` + lotJoins
+
+const lotJoins = ` JOIN variants v ON v.id = o.variant_id JOIN products p ON p.id = v.product_id
 	LEFT JOIN suppliers s ON s.id = o.supplier_id`
 
 func scanLot(sc interface{ Scan(...any) error }) (app.Lot, error) {
@@ -66,8 +68,11 @@ func (db *DB) Lots(ctx context.Context, f app.LotFilter) ([]app.Lot, error) {
 	if len(conds) > 0 {
 		where = " WHERE " + strings.Join(conds, " AND ")
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT `+lotColumns+where+`
-		ORDER BY o.expires_on IS NULL, o.expires_on, o.code, v.sku LIMIT `+itoa(int64(f.Limit)), args...)
+	// The page of lot ids first, then their rows: joining and summing for
+	// every lot that matches before the sort took most of the time.
+	const order = ` ORDER BY o.expires_on IS NULL, o.expires_on, o.code, o.id`
+	rows, err := db.read.QueryContext(ctx, `SELECT `+strings.Replace(lotColumns, `FROM lots o`,
+		`FROM (SELECT o.id FROM lots o`+where+order+` LIMIT `+itoa(int64(f.Limit))+`) h CROSS JOIN lots o ON o.id = h.id`, 1)+order, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -49,7 +49,7 @@ CREATE INDEX signin_failures_client ON signin_failures (client, failed_at);`,
 CREATE VIRTUAL TABLE search_index USING fts5(
     code, name, extra,
     tokenize = 'unicode61 remove_diacritics 2',
-    prefix = '2 3'
+    prefix = '1 2 3'
 );
 
 CREATE VIEW search_variants AS
