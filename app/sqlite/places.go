@@ -194,3 +194,37 @@ func (db *DB) ArchivePlace(ctx context.Context, code string) error {
 	})
 	return err
 }
+
+// checkPlaceTotals adds a problem for every physical place whose
+// location_totals row differs from the sum of its levels (the triggers in
+// schema.sql keep them equal).
+func checkPlaceTotals(ctx context.Context, rdb *sql.DB, rep *VerifyReport) error {
+	rows, err := rdb.QueryContext(ctx, `WITH s AS (
+			SELECT location_id, sum(on_hand) AS on_hand, sum(reserved) AS reserved,
+				sum(on_hand <> 0 OR reserved <> 0) AS levels
+			FROM inventory_levels WHERE physical = 1 GROUP BY location_id),
+		ids AS (SELECT location_id FROM s UNION SELECT location_id FROM location_totals)
+		SELECT l.code, ifnull(t.on_hand, 0), ifnull(s.on_hand, 0), ifnull(t.reserved, 0), ifnull(s.reserved, 0),
+			ifnull(t.levels, 0), ifnull(s.levels, 0)
+		FROM ids JOIN locations l ON l.id = ids.location_id
+		LEFT JOIN s ON s.location_id = ids.location_id
+		LEFT JOIN location_totals t ON t.location_id = ids.location_id
+		WHERE ifnull(t.on_hand, 0) <> ifnull(s.on_hand, 0) OR ifnull(t.reserved, 0) <> ifnull(s.reserved, 0)
+			OR ifnull(t.levels, 0) <> ifnull(s.levels, 0)
+		ORDER BY l.code LIMIT ?`, maxProblems+1)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var code string
+		var tOn, sOn, tRes, sRes, tLv, sLv int64
+		if err := rows.Scan(&code, &tOn, &sOn, &tRes, &sRes, &tLv, &sLv); err != nil {
+			return err
+		}
+		rep.Problems = append(rep.Problems, Problem{What: fmt.Sprintf(
+			"place totals of %s say %d on hand, %d reserved in %d levels; its levels hold %d, %d in %d",
+			code, tOn, tRes, tLv, sOn, sRes, sLv)})
+	}
+	return rows.Err()
+}

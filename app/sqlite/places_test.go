@@ -208,3 +208,23 @@ func dumpLocations(t *testing.T, db *sqlite.DB) string {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestVerifyFindsWrongPlaceTotals: totals changed behind the triggers'
+// back are reported by verify, naming the place.
+func TestVerifyFindsWrongPlaceTotals(t *testing.T) {
+	db := treeFixture(t)
+	ctx := context.Background()
+	rep, err := db.Verify(ctx)
+	if err != nil || len(rep.Problems) != 0 {
+		t.Fatalf("fresh fixture: %v %v", rep, err)
+	}
+	mustExec(t, mustRaw(t, db.Path), `UPDATE location_totals SET on_hand = on_hand + 3
+		WHERE location_id = (SELECT id FROM locations WHERE code = 'B-01')`)
+	rep, err = db.Verify(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Problems) != 1 || !strings.Contains(rep.Problems[0].What, "place totals of B-01 say 10 on hand, 0 reserved in 1 levels; its levels hold 7, 0 in 1") {
+		t.Errorf("verify problems = %v", rep.Problems)
+	}
+}
