@@ -98,6 +98,30 @@ func (c *LotStatusChange) Validate() error {
 	return checkText("reason", c.Reason, 1, 500)
 }
 
+// LotDetails are the facts of a lot that its receipt may not have
+// carried: when it was made and its certificate (of analysis, of
+// conformity) reference.
+type LotDetails struct {
+	ManufacturedOn string // YYYY-MM-DD or "" for unknown
+	CertificateRef string
+}
+
+// Validate checks and normalizes the details; errors name the fields
+// manufactured_on and certificate_ref.
+func (d *LotDetails) Validate(today time.Time) error {
+	d.ManufacturedOn, d.CertificateRef = strings.TrimSpace(d.ManufacturedOn), strings.TrimSpace(d.CertificateRef)
+	if d.ManufacturedOn != "" {
+		t, err := time.Parse("2006-01-02", d.ManufacturedOn)
+		if err != nil {
+			return FieldErrorf("manufactured_on", "%q is not a date: write YYYY-MM-DD", d.ManufacturedOn)
+		}
+		if t.After(today) {
+			return FieldErrorf("manufactured_on", "%s is in the future", d.ManufacturedOn)
+		}
+	}
+	return checkText("certificate_ref", d.CertificateRef, 0, 200)
+}
+
 // Lot is a batch of one variant with its dates and status.
 type Lot struct {
 	ID             int64
@@ -144,6 +168,9 @@ type LotService interface {
 	LotLevels(ctx context.Context, id int64) ([]Level, error)
 	// LotHistory returns the lot's status changes, newest first.
 	LotHistory(ctx context.Context, id int64) ([]LotStatusEvent, error)
+	// SetLotDetails sets the lot's manufacturing date and certificate
+	// reference. Errors: invalid, not_found.
+	SetLotDetails(ctx context.Context, id int64, d LotDetails) (*Lot, error)
 	// ChangeLotStatus applies the action and records who, when and why.
 	// Errors: invalid, not_found, conflict (see LotAction.Allowed).
 	ChangeLotStatus(ctx context.Context, c LotStatusChange) (*Lot, error)

@@ -178,3 +178,26 @@ func (db *DB) ChangeLotStatus(ctx context.Context, c app.LotStatusChange) (*app.
 	}
 	return db.Lot(ctx, c.LotID)
 }
+
+// SetLotDetails sets the lot's manufacturing date and certificate
+// reference ("" clears them). Errors: invalid, not_found.
+func (db *DB) SetLotDetails(ctx context.Context, id int64, d app.LotDetails) (*app.Lot, error) {
+	if err := d.Validate(db.now()); err != nil {
+		return nil, err
+	}
+	_, err := db.w.Do(ctx, func(tx *Tx) (any, error) {
+		res, err := tx.Exec(`UPDATE lots SET manufactured_on = ?, certificate_ref = ? WHERE id = ?`,
+			null(d.ManufacturedOn), null(d.CertificateRef), id)
+		if err != nil {
+			return nil, err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil, app.Errorf(app.ENOTFOUND, "lot %d does not exist", id)
+		}
+		return nil, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.Lot(ctx, id)
+}

@@ -160,3 +160,37 @@ func TestChangeLotStatus(t *testing.T) {
 		t.Errorf("unknown lot: %v", err)
 	}
 }
+
+func TestSetLotDetails(t *testing.T) {
+	db, ids := lotsFixture(t)
+	ctx := context.Background()
+	l, err := db.SetLotDetails(ctx, ids["L2"], app.LotDetails{ManufacturedOn: " 2026-01-15 ", CertificateRef: " COA-9 "})
+	if err != nil || l.ManufacturedOn != "2026-01-15" || l.CertificateRef != "COA-9" {
+		t.Fatalf("SetLotDetails = %+v, %v", l, err)
+	}
+	for _, tc := range []struct {
+		name  string
+		d     app.LotDetails
+		field string
+	}{
+		{"NotADate", app.LotDetails{ManufacturedOn: "15/01/2026"}, "manufactured_on"},
+		{"Future", app.LotDetails{ManufacturedOn: "2999-01-01"}, "manufactured_on"},
+		{"LongCertificate", app.LotDetails{CertificateRef: strings.Repeat("c", 201)}, "certificate_ref"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := db.SetLotDetails(ctx, ids["L2"], tc.d)
+			if app.ErrorCode(err) != app.EINVALID || app.ErrorField(err) != tc.field {
+				t.Errorf("err = %v, want invalid %s", err, tc.field)
+			}
+			if l, _ := db.Lot(ctx, ids["L2"]); l.ManufacturedOn != "2026-01-15" || l.CertificateRef != "COA-9" {
+				t.Errorf("refused details wrote: %+v", l)
+			}
+		})
+	}
+	if _, err := db.SetLotDetails(ctx, 999, app.LotDetails{}); app.ErrorCode(err) != app.ENOTFOUND {
+		t.Errorf("unknown lot: %v", err)
+	}
+	if l, _ := db.SetLotDetails(ctx, ids["L2"], app.LotDetails{}); l.ManufacturedOn != "" || l.CertificateRef != "" {
+		t.Errorf("clearing left %+v", l)
+	}
+}

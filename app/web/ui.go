@@ -132,7 +132,9 @@ func (s *server) uiRoutes(r chi.Router) {
 		places.Post("/locations/{code}/edit", s.html(s.updatePlace))
 		places.Post("/locations/{code}/archive", s.html(s.archivePlace))
 
-		r.With(s.page(app.ChangeLotStatus)).Post("/lots/{id}/status", s.html(s.changeLotStatus))
+		lots := r.With(s.page(app.ChangeLotStatus))
+		lots.Post("/lots/{id}/status", s.html(s.changeLotStatus))
+		lots.Post("/lots/{id}/details", s.html(s.setLotDetails))
 
 		users := r.With(s.page(app.ManageAccounts))
 		users.Get("/users", s.html(s.usersPage))

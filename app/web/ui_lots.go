@@ -56,6 +56,7 @@ func (s *server) lotModel(r *http.Request) (views.LotModel, error) {
 	if m.Lot, err = s.Lots.Lot(r.Context(), id); err != nil {
 		return m, err
 	}
+	m.Details = views.Form{Values: map[string]string{"manufactured_on": m.Lot.ManufacturedOn, "certificate_ref": m.Lot.CertificateRef}}
 	if m.Levels, err = s.Lots.LotLevels(r.Context(), id); err != nil {
 		return m, err
 	}
@@ -97,6 +98,28 @@ func (s *server) changeLotStatus(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.log.Info("lot status changed", "lot", l.Code, "sku", l.SKU, "status", string(l.Status), "by", u.Username)
 	s.setFlash(w, fmt.Sprintf("Lot %s of %s is now %s.", l.Code, l.SKU, l.Status.Text()))
+	http.Redirect(w, r, "/lots/"+strconv.FormatInt(l.ID, 10), http.StatusSeeOther)
+	return nil
+}
+
+// setLotDetails handles POST /lots/{id}/details: the manufacturing date
+// and the certificate reference.
+func (s *server) setLotDetails(w http.ResponseWriter, r *http.Request) error {
+	m, err := s.lotModel(r)
+	if err != nil {
+		return err
+	}
+	f := formOf(r, "manufactured_on", "certificate_ref")
+	l, err := s.Lots.SetLotDetails(r.Context(), m.Lot.ID, app.LotDetails{ManufacturedOn: f.Value("manufactured_on"),
+		CertificateRef: f.Value("certificate_ref")})
+	if err != nil {
+		page := func(f views.Form) templ.Component {
+			m.Details = f
+			return views.LotPage(s.pageFor(w, r, "Lot "+m.Lot.Code), m)
+		}
+		return s.refuse(w, r, f, err, page)
+	}
+	s.setFlash(w, fmt.Sprintf("Details of lot %s saved.", l.Code))
 	http.Redirect(w, r, "/lots/"+strconv.FormatInt(l.ID, 10), http.StatusSeeOther)
 	return nil
 }

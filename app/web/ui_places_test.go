@@ -204,6 +204,25 @@ func TestLotsPages(t *testing.T) {
 	}
 	manager.get(lotPath).has(t, 200, `data-status="hold"`, "available → hold", "max", "label misprint")
 	manager.get("/lots?status=hold").has(t, 200, "L-77")
+
+	t.Run("Details", func(t *testing.T) {
+		var before string
+		e.raw.QueryRow(`SELECT json_array(manufactured_on, certificate_ref) FROM lots WHERE id = ?`, lot).Scan(&before)
+		manager.post(lotPath, lotPath+"/details", url.Values{"manufactured_on": {"2026-13-01"}, "certificate_ref": {"COA-1"}}).
+			has(t, 400, "Made on (YYYY-MM-DD): ", `value="COA-1"`)
+		manager.post(lotPath, lotPath+"/details", url.Values{"manufactured_on": {"2999-01-01"}}).has(t, 400, "is in the future")
+		var after string
+		e.raw.QueryRow(`SELECT json_array(manufactured_on, certificate_ref) FROM lots WHERE id = ?`, lot).Scan(&after)
+		if after != before || before != "[null,null]" {
+			t.Errorf("refused details wrote: %s -> %s", before, after)
+		}
+		clerk.post(lotPath, lotPath+"/details", url.Values{"certificate_ref": {"X"}}).has(t, 403)
+		r := manager.post(lotPath, lotPath+"/details", url.Values{"manufactured_on": {"2026-10-01"}, "certificate_ref": {"COA-2026-0042"}})
+		if r.Status != 303 {
+			t.Fatalf("details: %d %s", r.Status, r.Body)
+		}
+		manager.get(lotPath).has(t, 200, "<dd>2026-10-01</dd>", "<dd>COA-2026-0042</dd>")
+	})
 }
 
 // dumpLocations returns every row of locations, to prove a refused
