@@ -8,6 +8,12 @@ BIN     := bin/depot
 ADDR      ?= :8443
 HTTP_ADDR ?= :8080
 
+# SQLite's full-text search (FTS5), which depot's search index needs, is
+# compiled into mattn/go-sqlite3 only with this build tag: every go command
+# below (build, test, vet, fuzz) gets it. A binary built without it refuses
+# to start and says so.
+export GOFLAGS := -tags=sqlite_fts5
+
 .PHONY: run build test deps generate check-generated check-format vet fuzz bench bench-replication clean assets screenshots
 
 ## run: build and start depot on a demo warehouse (demo/depot.db) at https://localhost:8443

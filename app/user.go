@@ -37,13 +37,16 @@ const (
 	EditCatalog    Action = "edit_catalog"
 	EditLocations  Action = "edit_locations"
 	ManageAccounts Action = "manage_accounts"
+	// ChangeLotStatus is holding, quarantining, releasing and recalling
+	// lots: a manager's or owner's decision.
+	ChangeLotStatus Action = "change_lot_status"
 )
 
 // PostAction is the action of posting a movement of kind k.
 func PostAction(k MovementKind) Action { return Action("post_" + string(k)) }
 
 var grants = map[Role][]Action{
-	Manager: {ReadStock, EditCatalog, EditLocations, ManageAccounts, ViewReplication,
+	Manager: {ReadStock, EditCatalog, EditLocations, ManageAccounts, ViewReplication, ChangeLotStatus,
 		PostAction(Receive), PostAction(Move), PostAction(Ship), PostAction(Adjust),
 		PostAction(Count), PostAction(Return), PostAction(Reversal)},
 	Clerk: {ReadStock, PostAction(Receive), PostAction(Move), PostAction(Ship),
@@ -95,6 +98,8 @@ func describeAction(a Action) string {
 		return "edit locations"
 	case ManageAccounts:
 		return "manage accounts"
+	case ChangeLotStatus:
+		return "change a lot's status"
 	}
 	return "post " + string(a[len("post_"):]) + " movements"
 }

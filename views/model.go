@@ -45,6 +45,8 @@ type NavItem struct {
 // Nav lists the navigation entries; the layout shows those the user may use.
 var Nav = []NavItem{
 	{Href: "/", Label: "Stock", Need: app.ReadStock},
+	{Href: "/places", Label: "Places", Need: app.ReadStock},
+	{Href: "/lots", Label: "Lots", Need: app.ReadStock},
 	{Href: "/devices", Label: "Devices", Need: app.ReadStock},
 	{Href: "/users", Label: "Users", Need: app.ManageAccounts},
 	{Href: "/replication", Label: "Replication", Need: app.ViewReplication},
@@ -65,8 +67,10 @@ func navFor(u *app.User) []NavItem {
 // current reports whether href is the page at path (or a parent of it).
 func current(path, href string) bool {
 	if href == "/" {
-		return path == "/" || strings.HasPrefix(path, "/variants/") || strings.HasPrefix(path, "/search") ||
-			strings.HasPrefix(path, "/locations/")
+		return path == "/" || strings.HasPrefix(path, "/variants/") || strings.HasPrefix(path, "/search")
+	}
+	if href == "/places" && strings.HasPrefix(path, "/locations/") {
+		return true
 	}
 	return path == href || strings.HasPrefix(path, href+"/")
 }

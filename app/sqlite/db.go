@@ -161,6 +161,9 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		opt.Logger = slog.Default()
 	}
 	db := &DB{Path: path, now: opt.Now, log: opt.Logger, noCheckpoint: opt.NoCheckpoint}
+	if err := checkFTS5(ctx); err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	if err := initFile(path); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}

@@ -24,6 +24,9 @@ type Services struct {
 	Accounts app.AccountService
 	Sessions app.SessionService
 	Browse   app.BrowseService
+	Search   app.SearchService
+	Places   app.PlaceService
+	Lots     app.LotService
 }
 
 // server holds what the handlers share.

@@ -123,6 +123,9 @@ func (s *server) uiRoutes(r chi.Router) {
 		read.Get("/variants/{sku}/live", s.html(s.variantLive))
 		read.Get("/locations/{code}", s.html(s.locationPage))
 		read.Get("/locations/{code}/live", s.html(s.locationLive))
+		read.Get("/places", s.html(s.placesPage))
+		read.Get("/lots", s.html(s.lotsPage))
+		read.Get("/lots/{id}", s.html(s.lotPage))
 		read.Get("/events", s.html(s.events))
 
 		read.Get("/devices", s.html(s.devicesPage))
@@ -132,6 +135,17 @@ func (s *server) uiRoutes(r chi.Router) {
 		devices.Post("/devices/{code}/print-test", s.html(s.printTest))
 		devices.Post("/devices/{code}/scale", s.html(s.simScale))
 		devices.Post("/devices/{code}/scan", s.html(s.simScan))
+
+		places := r.With(s.page(app.EditLocations))
+		places.Get("/places/new", s.html(s.placeFormPage))
+		places.Post("/places", s.html(s.createPlace))
+		places.Get("/locations/{code}/edit", s.html(s.placeFormPage))
+		places.Post("/locations/{code}/edit", s.html(s.updatePlace))
+		places.Post("/locations/{code}/archive", s.html(s.archivePlace))
+
+		lots := r.With(s.page(app.ChangeLotStatus))
+		lots.Post("/lots/{id}/status", s.html(s.changeLotStatus))
+		lots.Post("/lots/{id}/details", s.html(s.setLotDetails))
 
 		users := r.With(s.page(app.ManageAccounts))
 		r.With(s.page(app.ViewReplication)).Get("/replication", s.html(s.replicationPage))

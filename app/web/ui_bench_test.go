@@ -31,6 +31,8 @@ type benchEnv struct {
 	skus   []string
 	bins   []string
 	site   string
+	// header is sent with every request of run (HX-Request: htmx).
+	header http.Header
 }
 
 func newBenchEnv(b *testing.B) *benchEnv {
@@ -79,7 +81,7 @@ func newBenchEnv(b *testing.B) *benchEnv {
 		b.Fatal(err)
 	}
 	e.site = l.Code
-	e.h = web.NewAppHandler(web.Services{Ledger: db, Catalog: db, Auth: db, Accounts: db, Sessions: db, Browse: db},
+	e.h = web.NewAppHandler(web.Services{Ledger: db, Catalog: db, Auth: db, Accounts: db, Sessions: db, Browse: db, Search: db, Places: db, Lots: db},
 		web.UI{Events: web.NewBroker(db.MovedVariants, nil)}, slog.New(slog.DiscardHandler))
 	return e
 }
@@ -93,6 +95,9 @@ func (e *benchEnv) run(b *testing.B, path func(i int) string) {
 	for i := 0; i < b.N; i++ {
 		req := httptest.NewRequest("GET", path(i), nil)
 		req.AddCookie(e.cookie)
+		for k, v := range e.header {
+			req.Header[k] = v
+		}
 		w := httptest.NewRecorder()
 		start := time.Now()
 		e.h.ServeHTTP(w, req)

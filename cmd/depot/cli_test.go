@@ -27,7 +27,7 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	depotBin = filepath.Join(dir, "depot")
-	out, err := exec.Command("go", "build", "-ldflags", "-X main.version=test-1.2.3", "-o", depotBin, ".").CombinedOutput()
+	out, err := exec.Command("go", "build", "-tags", "sqlite_fts5", "-ldflags", "-X main.version=test-1.2.3", "-o", depotBin, ".").CombinedOutput()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "build depot: %v\n%s", err, out)
 		os.Exit(1)
