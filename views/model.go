@@ -41,6 +41,8 @@ type NavItem struct {
 // Nav lists the navigation entries; the layout shows those the user may use.
 var Nav = []NavItem{
 	{Href: "/", Label: "Stock", Need: app.ReadStock},
+	{Href: "/catalog", Label: "Catalog", Need: app.ReadStock},
+	{Href: "/floor", Label: "Floor", Need: app.PostAction(app.Move)},
 	{Href: "/users", Label: "Users", Need: app.ManageAccounts},
 	{Href: "/account", Label: "Account", Need: ""},
 }

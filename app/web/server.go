@@ -22,6 +22,8 @@ type Services struct {
 	Accounts app.AccountService
 	Sessions app.SessionService
 	Browse   app.BrowseService
+	// Edit changes the catalog and answers the floor screens' lookups.
+	Edit app.CatalogEditor
 }
 
 // server holds what the handlers share.

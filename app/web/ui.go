@@ -34,6 +34,9 @@ type UI struct {
 	CACert []byte
 	// Now is the clock for sessions and lock-outs; time.Now by default.
 	Now func() time.Time
+	// Recount is when a cycle count asks for a second count; zero means
+	// DefaultRecount.
+	Recount RecountRule
 }
 
 // Session lifetimes: a session lasts a shift and is extended while used.
@@ -121,6 +124,16 @@ func (s *server) uiRoutes(r chi.Router) {
 		read.Get("/locations/{code}", s.html(s.locationPage))
 		read.Get("/locations/{code}/live", s.html(s.locationLive))
 		read.Get("/events", s.html(s.events))
+
+		read.Get("/catalog", s.html(s.catalogPage))
+		catalog := r.With(s.page(app.EditCatalog))
+		catalog.Get("/catalog/new", s.html(s.newProductPage))
+		catalog.Post("/catalog/new", s.html(s.createProductForm))
+		catalog.Get("/variants/{sku}/edit", s.html(s.variantEditPage))
+		catalog.Post("/variants/{sku}/edit", s.html(s.updateVariant))
+		catalog.Post("/variants/{sku}/packagings", s.html(s.addPackaging))
+		catalog.Post("/variants/{sku}/packagings/remove", s.html(s.removePackaging))
+		s.floorRoutes(r)
 
 		users := r.With(s.page(app.ManageAccounts))
 		users.Get("/users", s.html(s.usersPage))
