@@ -64,7 +64,9 @@ func (s *server) createProductForm(w http.ResponseWriter, r *http.Request) error
 	if r.PostFormValue("more") != "" {
 		return s.render(w, r, http.StatusOK, views.ProductNew(p, views.ProductFormModel{Form: f, Rows: min(rows+1, maxVariantRows)}))
 	}
-	page := func(f views.Form) templ.Component { return views.ProductNew(p, views.ProductFormModel{Form: f, Rows: rows}) }
+	page := func(f views.Form) templ.Component {
+		return views.ProductNew(p, views.ProductFormModel{Form: f, Rows: rows})
+	}
 	np := app.NewProduct{Name: f.Value("name"), Category: f.Value("category")}
 	var index []int // row of each variant, for error fields
 	for i := 0; i < rows; i++ {

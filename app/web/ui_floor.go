@@ -130,7 +130,9 @@ func (s *server) itemLine(r *http.Request, f views.Form) (app.MovementLine, scan
 // postMove handles POST /floor/move: one move movement.
 func (s *server) postMove(w http.ResponseWriter, r *http.Request) error {
 	f := formOf(r, "key", "from", "item", "lot", "qty", "to")
-	page := func(f views.Form) templ.Component { return views.FloorMove(s.pageFor(w, r, "Move"), views.FloorModel{Form: f}) }
+	page := func(f views.Form) templ.Component {
+		return views.FloorMove(s.pageFor(w, r, "Move"), views.FloorModel{Form: f})
+	}
 	if f.Value("from") == "" {
 		return s.refuse(w, r, f, app.FieldErrorf("from", "is required: scan the bin the goods leave"), page)
 	}
