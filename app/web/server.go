@@ -24,6 +24,8 @@ type Services struct {
 	Browse   app.BrowseService
 	// Edit changes the catalog and answers the floor screens' lookups.
 	Edit app.CatalogEditor
+	// Import reads and writes the CSVs of the catalog, places and stock.
+	Import app.Importer
 }
 
 // server holds what the handlers share.

@@ -134,6 +134,10 @@ func (s *server) uiRoutes(r chi.Router) {
 		catalog.Post("/variants/{sku}/packagings", s.html(s.addPackaging))
 		catalog.Post("/variants/{sku}/packagings/remove", s.html(s.removePackaging))
 		s.floorRoutes(r)
+		read.Get("/import", s.html(s.importPage))
+		read.Get("/export/{kind}.csv", s.html(s.export))
+		// The action depends on the CSV: checked by the handler.
+		r.With(s.page("")).Post("/import", s.html(s.importCSV))
 
 		users := r.With(s.page(app.ManageAccounts))
 		users.Get("/users", s.html(s.usersPage))

@@ -44,7 +44,7 @@ func newUIEnv(t testing.TB, secure bool) *uiEnv {
 	e.broker = web.NewBroker(db.MovedVariants, log)
 	stop := db.OnCommit(e.broker.Committed)
 	go e.broker.Run(ctx)
-	h := web.NewAppHandler(web.Services{Ledger: db, Catalog: db, Auth: db, Accounts: db, Sessions: db, Browse: db, Edit: db},
+	h := web.NewAppHandler(web.Services{Ledger: db, Catalog: db, Auth: db, Accounts: db, Sessions: db, Browse: db, Edit: db, Import: db},
 		web.UI{SetupCode: setupCode, Secure: secure, Events: e.broker, CACert: []byte("-----BEGIN CERTIFICATE-----\n")}, log)
 	e.srv = httptest.NewServer(h)
 	t.Cleanup(func() { e.broker.Close(); e.srv.Close(); stop(); cancel(); db.Close() })

@@ -62,7 +62,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		return fail(e, "serve", err)
 	}
 	srv := newServer(web.NewAppHandler(web.Services{Ledger: db, Catalog: db, Auth: db,
-		Accounts: db, Sessions: db, Browse: db, Edit: db}, ui, log), log)
+		Accounts: db, Sessions: db, Browse: db, Edit: db, Import: db}, ui, log), log)
 	srv.RegisterOnShutdown(ui.Events.Close)
 	servers := []*http.Server{srv}
 	scheme := "http"
