@@ -136,13 +136,13 @@ func TestImportReportsEveryBadRowAndWritesNone(t *testing.T) {
 		fmt.Fprintf(&b, "SH-%04d-BLUE,A-01,3,,\n", i%100)
 	}
 	bad := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
-	bad[10] = "NOPE,A-01,3,,"                      // line 11
-	bad[20] = "SH-0001-BLUE,Z-99,3,,"              // line 21
-	bad[30] = "SH-0001-BLUE,A-01,three,,"          // line 31
-	bad[40] = "TEA,A-01,3,,"                       // line 41: needs a lot
-	bad[50] = "TEA,A-01,3,L1,2027-02-30"           // line 51: no such date
-	bad[60] = "SH-0001-BLUE,vendor,3,,"            // line 61: virtual
-	bad[70] = "SH-0001-BLUE,A-01,0,,"              // line 71
+	bad[10] = "NOPE,A-01,3,,"             // line 11
+	bad[20] = "SH-0001-BLUE,Z-99,3,,"     // line 21
+	bad[30] = "SH-0001-BLUE,A-01,three,," // line 31
+	bad[40] = "TEA,A-01,3,,"              // line 41: needs a lot
+	bad[50] = "TEA,A-01,3,L1,2027-02-30"  // line 51: no such date
+	bad[60] = "SH-0001-BLUE,vendor,3,,"   // line 61: virtual
+	bad[70] = "SH-0001-BLUE,A-01,0,,"     // line 71
 	file := strings.Join(bad, "\n") + "\n"
 	for _, dry := range []bool{true, false} {
 		res := mustImport(t, db, app.ImportStock, dry, file)
