@@ -24,6 +24,8 @@ build:
 test: deps check-generated check-format vet
 	$(GO) test -race -count=1 -timeout 20m ./...
 	$(GO) test -run='^$$' -fuzz=FuzzDecodePostMovement -fuzztime=15s ./app/
+	$(GO) test -run='^$$' -fuzz='^FuzzParseImport$$' -fuzztime=10s ./app/
+	$(GO) test -run='^$$' -fuzz='^FuzzParseScan$$' -fuzztime=10s ./app/web/
 	$(GO) test -run='^$$' -fuzz='^FuzzDecode$$' -fuzztime=10s ./hardware/scanner/
 	$(GO) test -run='^$$' -fuzz='^FuzzLineDecoder$$' -fuzztime=10s ./hardware/scanner/
 	$(GO) test -run='^$$' -fuzz='^FuzzReportDecoder$$' -fuzztime=10s ./hardware/scanner/
