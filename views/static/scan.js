@@ -151,49 +151,80 @@
   }
   function set(id, text) { var e = document.getElementById(id); if (e) e.textContent = text; }
 
-  // Camera scanning: only where the browser decodes barcodes itself
-  // (Chrome on Android, macOS); elsewhere the button is not shown.
+  // The decoder for browsers without BarcodeDetector: ZXing's, vendored
+  // and served by the box, loaded the first time the camera is used.
+  var base = (document.currentScript && document.currentScript.src) || "/static/scan.js";
+  var decoder = null;
+  function loadDecoder() {
+    if (window.ZXingBrowser) return Promise.resolve(window.ZXingBrowser);
+    if (decoder) return decoder;
+    decoder = new Promise(function (resolve, reject) {
+      var s = document.createElement("script");
+      s.src = base.replace("scan.js", "zxing-browser.min.js");
+      s.onload = function () { resolve(window.ZXingBrowser); };
+      s.onerror = function () { decoder = null; reject(new Error("the barcode decoder did not load")); };
+      document.head.appendChild(s);
+    });
+    return decoder;
+  }
+
+  // Camera scanning, a fallback for phones: the browser's BarcodeDetector
+  // where it has one (Chrome on Android, macOS), ZXing elsewhere. The
+  // camera needs a secure context, so the button shows only over https.
   function camera() {
-    if (!("BarcodeDetector" in window) || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return;
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return;
     var top = document.querySelector(".top");
-    if (!top) return;
+    if (!top || !document.querySelector(".signout")) return;
     var btn = document.createElement("button");
     btn.type = "button"; btn.className = "secondary camera"; btn.textContent = "Camera scan"; btn.id = "camera-scan";
     top.insertBefore(btn, top.querySelector(".signout"));
     var dlg = document.createElement("dialog");
     dlg.className = "camera-dialog";
-    dlg.innerHTML = '<video playsinline muted></video><p class="muted">Point the camera at a barcode.</p><button type="button" class="secondary">Close</button>';
+    dlg.innerHTML = '<video playsinline muted></video><p class="muted" role="status">Point the camera at a barcode.</p><button type="button" class="secondary">Close</button>';
     document.body.appendChild(dlg);
-    var video = dlg.querySelector("video"), stream = null, timer = null, focused = null;
+    var video = dlg.querySelector("video"), note = dlg.querySelector("p"), stream = null, timer = null, controls = null, focused = null;
     function stop() {
       if (timer) clearInterval(timer);
+      if (controls) controls.stop();
       if (stream) stream.getTracks().forEach(function (t) { t.stop(); });
-      stream = timer = null;
+      stream = timer = controls = null;
       if (dlg.open) dlg.close();
+    }
+    function found(text, aim) {
+      stop();
+      if (focused && focused !== document.body && focused.focus) focused.focus();
+      deliver(aim + text, scanTarget(focused) ? focused : null);
     }
     dlg.querySelector("button").addEventListener("click", stop);
     dlg.addEventListener("cancel", stop);
-    btn.addEventListener("mousedown", function () { focused = document.activeElement; });
+    btn.addEventListener("pointerdown", function () { focused = document.activeElement; });
     btn.addEventListener("click", function () {
-      var detector = new window.BarcodeDetector({ formats: ["code_128", "ean_13", "ean_8", "upc_a", "data_matrix", "qr_code", "itf"] });
+      if (!focused) focused = document.activeElement;
       navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } }).then(function (s) {
         stream = s; video.srcObject = s; video.play(); dlg.showModal();
-        timer = setInterval(function () {
-          detector.detect(video).then(function (found) {
-            if (!found.length) return;
-            var v = found[0].rawValue, f = found[0].format;
-            stop();
-            // GS1 symbols carry FNC1 as GS already; give them their AIM id.
-            var gs1 = v.indexOf(GS) >= 0 || /^\(?01\)?[0-9]{14}/.test(v);
-            var aim = gs1 ? ({ code_128: "]C1", data_matrix: "]d2", qr_code: "]Q3" })[f] || "" : "";
-            if (focused && focused !== document.body && focused.focus) focused.focus();
-            deliver(aim + v, scanTarget(focused) ? focused : null);
-          }).catch(function () {});
-        }, 200);
+        if ("BarcodeDetector" in window) {
+          var detector = new window.BarcodeDetector({ formats: ["code_128", "ean_13", "ean_8", "upc_a", "data_matrix", "qr_code", "itf"] });
+          timer = setInterval(function () {
+            detector.detect(video).then(function (hits) {
+              if (!hits.length) return;
+              var v = hits[0].rawValue, f = hits[0].format;
+              // GS1 symbols carry FNC1 as GS; give them their AIM id.
+              var gs1 = v.indexOf(GS) >= 0;
+              found(v, gs1 ? ({ code_128: "]C1", data_matrix: "]d2", qr_code: "]Q3" })[f] || "" : "");
+            }).catch(function () {});
+          }, 200);
+          return;
+        }
+        loadDecoder().then(function (Z) {
+          return new Z.BrowserMultiFormatReader().decodeFromVideoElement(video, function (result) {
+            if (result) found(result.getText(), "");
+          });
+        }).then(function (c) { controls = c; if (!stream) c.stop(); }).catch(function (err) { note.textContent = err.message; });
       }).catch(function (err) {
-        alert("The camera could not be opened: " + err.message + (window.isSecureContext ? "" : " (the camera needs https)"));
+        alert("The camera could not be opened: " + err.message);
       });
     });
   }
+  window.depotScan = { loadDecoder: loadDecoder, deliver: deliver };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", camera); else camera();
 })();
