@@ -79,14 +79,14 @@ func ScannerTest(p Page, code, png string) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "</code></figcaption></figure><div id=\"scanner-test\" data-expect=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "</code></figcaption></figure><details class=\"card scan-settings\"><summary>Scanner settings of this browser</summary><p class=\"muted\">A burst counts as a scan when it has at least this many keys, less than this many ms apart on average. Bluetooth scanners may need a larger gap.</p><form id=\"scan-settings\" class=\"inline\"><div class=\"field\"><label for=\"scan-min\">Shortest scan (keys)</label><input id=\"scan-min\" name=\"minLen\" type=\"number\" min=\"1\" max=\"50\" inputmode=\"numeric\"></div><div class=\"field\"><label for=\"scan-gap\">Mean gap below (ms)</label><input id=\"scan-gap\" name=\"maxGapMs\" type=\"number\" min=\"5\" max=\"200\" inputmode=\"numeric\"></div><button type=\"submit\">Save for this browser</button></form></details><div id=\"scanner-test\" data-expect=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var6 string
 			templ_7745c5c3_Var6, templ_7745c5c3_Err = templruntime.NewAttributeExpression(code).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/floor_scanner.templ`, Line: 13, Col: 43}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/floor_scanner.templ`, Line: 22, Col: 43}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var6)
 			if templ_7745c5c3_Err != nil {

@@ -1,7 +1,12 @@
 package web_test
 
 import (
+	"bytes"
+	"context"
 	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -44,6 +49,30 @@ func TestImportPage(t *testing.T) {
 	}
 	b.get("/export/nothing.csv").has(t, 404)
 	b.post("/import", "/import", url.Values{"kind": {"stock"}, "csv": {"sku,qty\n"}}).has(t, 400, `id="f-csv-error"`, "needs a column")
+
+	t.Run("FileUpload", func(t *testing.T) {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		mw.WriteField("csrf", b.csrf("/import"))
+		mw.WriteField("kind", "locations")
+		fw, _ := mw.CreateFormFile("file", "bins.csv")
+		io.WriteString(fw, "code,kind,parent\nC-01,bin,WH\nC-02,bin,WH\n")
+		mw.Close()
+		req, _ := http.NewRequest("POST", e.srv.URL+"/import", &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		res, err := b.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 || !strings.Contains(string(out), "2 locations written") {
+			t.Fatalf("upload: %d %s", res.StatusCode, out)
+		}
+		if _, err := e.db.Location(context.Background(), "C-02"); err != nil {
+			t.Error(err)
+		}
+	})
 
 	t.Run("PickerMayNotImportTheCatalog", func(t *testing.T) {
 		p := e.signIn("pia", app.Picker)

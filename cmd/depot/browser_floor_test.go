@@ -142,6 +142,25 @@ func TestBrowserFloor(t *testing.T) {
 		shot(t, ctx, "floor-move", 1280)
 	})
 
+	t.Run("AdjustWithAReason", func(t *testing.T) {
+		step(t, ctx, "adjust", chromedp.EmulateViewport(360, 800), chromedp.Navigate(s.base+"/floor/adjust"),
+			chromedp.WaitVisible(chromedp.CSS("#f-bin")))
+		scanInto(t, ctx, "#f-bin", "B-003")
+		waitJS(t, ctx, `document.activeElement && document.activeElement.id === "f-item"`, "focus on the item step")
+		scanInto(t, ctx, "#f-item", "MUG-BLU")
+		waitJS(t, ctx, `document.activeElement && document.activeElement.id === "f-qty"`, "focus on the quantity step")
+		// No reason yet: refused, the scans kept.
+		step(t, ctx, "post without a reason", chromedp.Click(chromedp.CSS("#post-adjust")))
+		waitText(t, ctx, "#f-reason-error", "Reason: is required")
+		if v := eval[string](t, ctx, `document.querySelector("#f-item").value`); v != "MUG-BLU" {
+			t.Errorf("the refused adjustment lost the item: %q", v)
+		}
+		eval[bool](t, ctx, `document.querySelector("#f-reason").value = "damaged"; document.querySelector("#f-qty").value = "2"; true`)
+		shot(t, ctx, "floor-adjust", 360)
+		step(t, ctx, "post", chromedp.Click(chromedp.CSS("#post-adjust")))
+		waitText(t, ctx, ".flash", "Took 2 MUG-BLU out of B-003 (damaged)")
+	})
+
 	t.Run("ScanOnAPageOpensTheVariant", func(t *testing.T) {
 		step(t, ctx, "floor", chromedp.Navigate(s.base+"/floor"), chromedp.WaitVisible(chromedp.CSS(".tiles")))
 		shot(t, ctx, "floor", 360)

@@ -64,7 +64,7 @@
   document.addEventListener("keydown", function (e) {
     var el = document.activeElement;
     var testing = document.getElementById("scanner-test");
-    if (isField(el) && !scanTarget(el) && !testing) return;
+    if (isField(el) && !scanTarget(el) && (!testing || el.closest("#scan-settings"))) return;
     var now = performance.now();
     if (times.length && now - times[times.length - 1] > cfg.resetMs) reset();
     var ch = null;
@@ -225,6 +225,21 @@
       });
     });
   }
+  // The station's thresholds, shown and saved on the scanner test page.
+  function settings() {
+    var f = document.getElementById("scan-settings");
+    if (!f) return;
+    f.minLen.value = cfg.minLen; f.maxGapMs.value = cfg.maxGapMs;
+    f.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var min = parseInt(f.minLen.value, 10), gap = parseInt(f.maxGapMs.value, 10);
+      if (!(min >= 1 && min <= 50 && gap >= 5 && gap <= 200)) { set("scanner-verdict", "Settings not saved: keys 1 to 50, gap 5 to 200 ms."); return; }
+      cfg.minLen = min; cfg.maxGapMs = gap;
+      localStorage.setItem("depot.scan", JSON.stringify({ minLen: min, maxGapMs: gap }));
+      set("scanner-verdict", "Saved: scans of " + min + " keys or more, under " + gap + " ms apart.");
+    });
+  }
   window.depotScan = { loadDecoder: loadDecoder, deliver: deliver };
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", camera); else camera();
+  function ready() { camera(); settings(); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready); else ready();
 })();
