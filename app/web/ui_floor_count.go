@@ -98,7 +98,7 @@ func (s *server) postCount(w http.ResponseWriter, r *http.Request) error {
 	}
 	for i := 0; i < nExtra; i++ {
 		p := fmt.Sprintf("x%d.", i)
-		names = append(names, p+"item", p+"lot", p+"counted")
+		names = append(names, p+"item", p+"lot", p+"counted", p+"recount")
 	}
 	f := formOf(r, names...)
 	bin, current, err := s.countLines(r, f.Value("bin"))
@@ -160,10 +160,20 @@ func (s *server) postCount(w http.ResponseWriter, r *http.Request) error {
 		if lot == "" {
 			lot = it.Lot
 		}
+		counted *= max(it.Per, 1)
+		// Found stock is a difference too: large ones are counted twice.
+		if err == nil && rule.large(expected[it.SKU+"\x00"+lot], counted) {
+			if f.Value(p+"recount") == "" {
+				m.ExtraRecount, m.Recount = mapSet(m.ExtraRecount, i), true
+			} else if counted, err = parseWhole(p+"recount", f.Value(p+"recount"), app.MaxQty); err == nil {
+				counted *= max(it.Per, 1)
+				m.ExtraRecount = mapSet(m.ExtraRecount, i)
+			}
+		}
 		if err != nil && firstErr == nil {
 			firstErr = err
 		}
-		lines = append(lines, countLine(it.SKU, lot, bin, counted*max(it.Per, 1)))
+		lines = append(lines, countLine(it.SKU, lot, bin, counted))
 		extraRow = append(extraRow, i)
 	}
 	if firstErr != nil {
@@ -223,4 +233,12 @@ func countLineField(err error, nLines int, extraRow []int) error {
 		c.Field = ""
 	}
 	return &c
+}
+
+func mapSet(m map[int]bool, i int) map[int]bool {
+	if m == nil {
+		m = map[int]bool{}
+	}
+	m[i] = true
+	return m
 }

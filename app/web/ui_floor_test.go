@@ -209,6 +209,23 @@ func TestFloorAdjustAndCount(t *testing.T) {
 			t.Errorf("last movement %s, %d new; want one count", kind, e.count("movements")-before)
 		}
 	})
+	t.Run("FoundStockByCase", func(t *testing.T) {
+		// B-02 is empty: two cases of mugs are found there.
+		page := b.get("/floor/count?bin=B-02")
+		page.has(t, 200, `name="lines" value="0"`)
+		f := url.Values{"key": {string(keyRe.FindSubmatch(page.Body)[1])}, "bin": {"B-02"}, "lines": {"0"}, "extra": {"3"},
+			"x1.item": {"CASE-MUG-BLU"}, "x1.counted": {"2"}}
+		b.post("/floor/count?bin=B-02", "/floor/count", f).has(t, 409, `id="f-x1-recount"`)
+		f.Set("x1.recount", "2")
+		if r := b.post("/floor/count?bin=B-02", "/floor/count", f); r.Status != http.StatusSeeOther {
+			t.Fatalf("count: %d %s", r.Status, r.Body)
+		}
+		if n := onHand(t, e, "MUG-BLU", "B-02"); n != 24 {
+			t.Errorf("MUG-BLU at B-02: %d, want 24 (two cases of 12)", n)
+		}
+		f = url.Values{"key": {"k-bad"}, "bin": {"B-02"}, "lines": {"0"}, "extra": {"3"}, "x2.item": {"A-01"}, "x2.counted": {"1"}}
+		b.post("/floor/count?bin=B-02", "/floor/count", f).has(t, 400, `id="f-x2-item-error"`, "is a location, not an item")
+	})
 	t.Run("ScanOpensTheRightPage", func(t *testing.T) {
 		for code, want := range map[string]string{"MUG-BLU": "/variants/MUG-BLU", "]E04006381333931": "/variants/MUG-BLU",
 			"CASE-MUG-BLU": "/variants/MUG-BLU", "a-01": "/locations/A-01", "L42": "/variants/TEA",
