@@ -49,6 +49,7 @@ type ImportProblem struct {
 	Message string `json:"message"`
 }
 
+// String is the problem as the import report shows it: "line 12, gtin: ...".
 func (p ImportProblem) String() string {
 	if p.Column == "" {
 		return fmt.Sprintf("line %d: %s", p.Line, p.Message)
