@@ -105,9 +105,10 @@ type CodeMatch struct {
 // CatalogEditor changes the catalog after creation and answers the lookups
 // of the floor screens.
 type CatalogEditor interface {
-	// Products lists variants with their product, by product name then
-	// SKU, those whose SKU, GTIN, product name or category contains q
-	// (all when q is empty), at most limit, after skipping offset.
+	// Products lists variants with their product, newest product first
+	// (a scan of the newest rows, not a sort of the catalog), those whose
+	// SKU, GTIN, product name or category contains q (all when q is
+	// empty), at most limit, after skipping offset.
 	Products(ctx context.Context, q string, archived bool, offset, limit int) ([]ProductRow, error)
 	// VariantEdit returns the editable state of the variant.
 	// Errors: not_found (sku).

@@ -12,7 +12,7 @@ import (
 
 // Products lists variants with their product; see app.CatalogEditor.
 func (db *DB) Products(ctx context.Context, q string, archived bool, offset, limit int) ([]app.ProductRow, error) {
-	where, args := `(v.archived = 0 AND p.archived = 0)`, []any{}
+	where, args, order := `(v.archived = 0 AND p.archived = 0)`, []any{}, `p.id DESC, v.id`
 	if archived {
 		where = `(v.archived = 1 OR p.archived = 1)`
 	}
@@ -21,12 +21,14 @@ func (db *DB) Products(ctx context.Context, q string, archived bool, offset, lim
 		where += ` AND (v.sku LIKE ? ESCAPE '\' OR v.gtin = ? OR p.name LIKE ? ESCAPE '\' OR c.name LIKE ? ESCAPE '\')`
 		gtin, _ := app.NormalizeGTIN(q)
 		args = append(args, like, gtin, like, like)
+		// A search reads every variant: in table order, newest first.
+		order = `v.id DESC`
 	}
 	args = append(args, limit, offset)
 	rows, err := db.read.QueryContext(ctx, `SELECT p.id, p.name, ifnull(c.name, ''), v.sku, ifnull(v.gtin, ''),
 			v.archived OR p.archived
 		FROM variants v JOIN products p ON p.id = v.product_id LEFT JOIN categories c ON c.id = p.category_id
-		WHERE `+where+` ORDER BY p.name, p.id, v.sku LIMIT ? OFFSET ?`, args...)
+		WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`, args...)
 	if err != nil {
 		return nil, err
 	}
