@@ -116,6 +116,10 @@ type CatalogEditor interface {
 	// UpdateVariant writes an edit of the variant and its product.
 	// Errors: invalid, not_found, conflict (GTIN in use).
 	UpdateVariant(ctx context.Context, e VariantEdit) error
+	// AddVariant adds a variant to the product of the variant sku.
+	// Errors name the variant's fields as variants[0].x. Errors: invalid,
+	// not_found, conflict.
+	AddVariant(ctx context.Context, sku string, v NewVariant) error
 	// AddPackaging adds a packaging to the variant. Errors: invalid,
 	// not_found, conflict (name or barcode in use).
 	AddPackaging(ctx context.Context, sku string, pk Packaging) error

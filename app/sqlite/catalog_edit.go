@@ -242,3 +242,25 @@ func (db *DB) AdjustReasonNames(ctx context.Context) ([][2]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// AddVariant adds a variant to the product of the variant sku names: a new
+// size or color of an existing product. Errors: invalid, not_found,
+// conflict (SKU or GTIN in use).
+func (db *DB) AddVariant(ctx context.Context, sku string, v app.NewVariant) error {
+	p := app.NewProduct{Name: "x", Variants: []app.NewVariant{v}}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	v = p.Variants[0]
+	_, err := db.w.Do(ctx, func(tx *Tx) (any, error) {
+		var productID int64
+		err := tx.QueryRow(`SELECT product_id FROM variants WHERE sku = ?`, sku).Scan(&productID)
+		if err == sql.ErrNoRows {
+			return nil, &app.Error{Code: app.ENOTFOUND, Field: "sku", Message: "no variant has SKU " + quote(sku)}
+		} else if err != nil {
+			return nil, err
+		}
+		return nil, tx.insertVariant(productID, "variants[0]", &v)
+	})
+	return err
+}

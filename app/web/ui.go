@@ -132,6 +132,7 @@ func (s *server) uiRoutes(r chi.Router) {
 		catalog.Get("/variants/{sku}/edit", s.html(s.variantEditPage))
 		catalog.Post("/variants/{sku}/edit", s.html(s.updateVariant))
 		catalog.Post("/variants/{sku}/packagings", s.html(s.addPackaging))
+		catalog.Post("/variants/{sku}/variants", s.html(s.addVariant))
 		catalog.Post("/variants/{sku}/packagings/remove", s.html(s.removePackaging))
 		s.floorRoutes(r)
 		read.Get("/import", s.html(s.importPage))

@@ -135,20 +135,17 @@ func editValues(e *app.VariantEdit) views.Form {
 	return views.Form{Values: v}
 }
 
-// editPage renders the edit page of sku with the forms given (nil: filled
-// from the store).
-func (s *server) editPage(w http.ResponseWriter, r *http.Request, sku string, status int, form, pack *views.Form) error {
+// editPage renders the edit page of sku with status; set changes the
+// model filled from the store (a refused form's state), or is nil.
+func (s *server) editPage(w http.ResponseWriter, r *http.Request, sku string, status int, set func(*views.VariantEditModel)) error {
 	e, err := s.Edit.VariantEdit(r.Context(), sku)
 	if err != nil {
 		return err
 	}
-	m := views.VariantEditModel{SKU: e.SKU, Archived: e.Archived, Packagings: e.Packagings, Form: editValues(e),
-		NewPack: views.Form{Values: map[string]string{}}}
-	if form != nil {
-		m.Form = *form
-	}
-	if pack != nil {
-		m.NewPack = *pack
+	m := views.VariantEditModel{SKU: e.SKU, ProductName: e.ProductName, Archived: e.Archived, Packagings: e.Packagings,
+		Form: editValues(e), NewPack: views.Form{Values: map[string]string{}}, NewVariant: views.Form{Values: map[string]string{}}}
+	if set != nil {
+		set(&m)
 	}
 	return s.render(w, r, status, views.VariantEditPage(s.pageFor(w, r, "Edit "+e.SKU), m))
 }
@@ -159,7 +156,7 @@ func (s *server) variantEditPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.editPage(w, r, sku, http.StatusOK, nil, nil)
+	return s.editPage(w, r, sku, http.StatusOK, nil)
 }
 
 // updateVariant handles POST /variants/{sku}/edit.
@@ -190,26 +187,23 @@ func (s *server) updateVariant(w http.ResponseWriter, r *http.Request) error {
 		return asFormError(s.Edit.UpdateVariant(r.Context(), *e))
 	}()
 	if err != nil {
-		return s.refuseEdit(w, r, f, err, sku, false)
+		return s.refuseEdit(w, r, f, err, sku, func(m *views.VariantEditModel, f views.Form) { m.Form = f })
 	}
 	s.setFlash(w, "Saved "+e.SKU+".")
 	http.Redirect(w, r, string(views.VariantURL(e.SKU))+"/edit", http.StatusSeeOther)
 	return nil
 }
 
-// refuseEdit answers a refused form of the edit page with its status.
-func (s *server) refuseEdit(w http.ResponseWriter, r *http.Request, f views.Form, err error, sku string, pack bool) error {
+// refuseEdit answers a refused form of the edit page with its status; set
+// puts the form where it belongs in the model.
+func (s *server) refuseEdit(w http.ResponseWriter, r *http.Request, f views.Form, err error, sku string, set func(*views.VariantEditModel, views.Form)) error {
 	if app.ErrorCode(err) == app.EINTERNAL {
 		return err
 	}
 	f.Field, f.Error = app.ErrorField(err), app.ErrorMessage(err)
 	info := infoFrom(r.Context())
 	info.code, info.field = app.ErrorCode(err), f.Field
-	status := statusOf[app.ErrorCode(err)]
-	if pack {
-		return s.editPage(w, r, sku, status, nil, &f)
-	}
-	return s.editPage(w, r, sku, status, &f, nil)
+	return s.editPage(w, r, sku, statusOf[app.ErrorCode(err)], func(m *views.VariantEditModel) { set(m, f) })
 }
 
 // addPackaging handles POST /variants/{sku}/packagings.
@@ -240,7 +234,7 @@ func (s *server) addPackaging(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}()
 	if err != nil {
-		return s.refuseEdit(w, r, f, err, sku, true)
+		return s.refuseEdit(w, r, f, err, sku, func(m *views.VariantEditModel, f views.Form) { m.NewPack = f })
 	}
 	s.setFlash(w, fmt.Sprintf("Packaging %s added to %s.", f.Value("pack_name"), sku))
 	http.Redirect(w, r, string(views.VariantURL(sku))+"/edit", http.StatusSeeOther)
@@ -259,5 +253,33 @@ func (s *server) removePackaging(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.setFlash(w, fmt.Sprintf("Packaging %s removed from %s.", name, sku))
 	http.Redirect(w, r, string(views.VariantURL(sku))+"/edit", http.StatusSeeOther)
+	return nil
+}
+
+// addVariant handles POST /variants/{sku}/variants: a new variant of the
+// same product.
+func (s *server) addVariant(w http.ResponseWriter, r *http.Request) error {
+	sku, err := pathParam(r, "sku")
+	if err != nil {
+		return err
+	}
+	f := formOf(r, "nv.sku", "nv.gtin", "nv.attributes", "nv.weight_g", "nv.cost", "nv.lots")
+	v, err := variantForm(f, "nv.")
+	if err == nil {
+		err = s.Edit.AddVariant(r.Context(), sku, v)
+		if e, ok := err.(*app.Error); ok && strings.HasPrefix(e.Field, "variants[0]") {
+			c := *e
+			c.Field = "nv." + strings.TrimPrefix(formFieldOf(strings.Replace(e.Field, "variants[0]", "", 1)), ".")
+			if c.Field == "nv." || strings.HasPrefix(c.Field, "nv.packagings") {
+				c.Field = "nv.sku"
+			}
+			err = &c
+		}
+	}
+	if err != nil {
+		return s.refuseEdit(w, r, f, err, sku, func(m *views.VariantEditModel, f views.Form) { m.NewVariant = f })
+	}
+	s.setFlash(w, fmt.Sprintf("Variant %s added.", v.SKU))
+	http.Redirect(w, r, string(views.VariantURL(strings.TrimSpace(v.SKU)))+"/edit", http.StatusSeeOther)
 	return nil
 }

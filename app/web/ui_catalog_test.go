@@ -122,6 +122,26 @@ func TestCatalogForms(t *testing.T) {
 		}
 	})
 
+	t.Run("AddVariantToTheProduct", func(t *testing.T) {
+		before := e.count("variants")
+		b.post("/variants/MUG-BLU/edit", "/variants/MUG-BLU/variants", url.Values{"nv.sku": {"MUG-GRN"}, "nv.gtin": {"123"}}).
+			has(t, 400, `id="f-nv-gtin-error"`, `value="MUG-GRN"`)
+		b.post("/variants/MUG-BLU/edit", "/variants/MUG-BLU/variants", url.Values{"nv.sku": {"mug-red"}}).
+			has(t, 409, `id="f-nv-sku-error"`, "already exists")
+		if e.count("variants") != before {
+			t.Fatal("a refused variant was written")
+		}
+		r := b.post("/variants/MUG-BLU/edit", "/variants/MUG-BLU/variants", url.Values{"nv.sku": {"MUG-GRN"}, "nv.attributes": {"color=green"}})
+		if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/variants/MUG-GRN/edit" {
+			t.Fatalf("add variant: %d %s", r.Status, r.Body)
+		}
+		blu, _ := e.db.Variant(context.Background(), "MUG-BLU")
+		grn, err := e.db.Variant(context.Background(), "MUG-GRN")
+		if err != nil || grn.ProductID != blu.ProductID {
+			t.Errorf("MUG-GRN: %+v %v; want product %d", grn, err, blu.ProductID)
+		}
+	})
+
 	t.Run("ViewerCannotEdit", func(t *testing.T) {
 		v := e.signIn("vera", app.Viewer)
 		if r := v.get("/catalog/new"); r.Status != 403 {
