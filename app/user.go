@@ -43,7 +43,7 @@ const (
 func PostAction(k MovementKind) Action { return Action("post_" + string(k)) }
 
 var grants = map[Role][]Action{
-	Manager: {ReadStock, EditCatalog, EditLocations, ManageAccounts,
+	Manager: {ReadStock, EditCatalog, EditLocations, ManageAccounts, ViewReplication,
 		PostAction(Receive), PostAction(Move), PostAction(Ship), PostAction(Adjust),
 		PostAction(Count), PostAction(Return), PostAction(Reversal)},
 	Clerk: {ReadStock, PostAction(Receive), PostAction(Move), PostAction(Ship),

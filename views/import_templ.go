@@ -84,9 +84,9 @@ func ImportPage(p Page, m ImportModel) templ.Component {
 				}
 				if len(r.Problems) > 0 {
 					var templ_7745c5c3_Var4 string
-					templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs(plural(len(r.Problems), "problem"))
+					templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs(problemCount(len(r.Problems)))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/import.templ`, Line: 32, Col: 42}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/import.templ`, Line: 32, Col: 37}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var4))
 					if templ_7745c5c3_Err != nil {
@@ -99,7 +99,7 @@ func ImportPage(p Page, m ImportModel) templ.Component {
 					var templ_7745c5c3_Var5 string
 					templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(itoa(r.Rows))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/import.templ`, Line: 32, Col: 62}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/import.templ`, Line: 32, Col: 57}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
 					if templ_7745c5c3_Err != nil {
@@ -415,11 +415,11 @@ func writtenText(r *app.ImportResult) string {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-func plural(n int, what string) string {
+func problemCount(n int) string {
 	if n == 1 {
-		return "1 " + what
+		return "1 problem"
 	}
-	return itoa(n) + " " + what + "s"
+	return itoa(n) + " problems"
 }
 
 var _ = templruntime.GeneratedTemplate

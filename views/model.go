@@ -26,6 +26,10 @@ type Page struct {
 	Path string
 	// Flash is a one-line message at the top of the page (after a redirect).
 	Flash string
+	// Banner is a warning every page shows at its top: off-site
+	// replication down, failing or behind, for those who may see its
+	// health. Empty when all is well.
+	Banner string
 	// AssetVersion is appended to static URLs so that a new build is
 	// fetched despite long cache lifetimes.
 	AssetVersion string
@@ -43,7 +47,9 @@ var Nav = []NavItem{
 	{Href: "/", Label: "Stock", Need: app.ReadStock},
 	{Href: "/catalog", Label: "Catalog", Need: app.ReadStock},
 	{Href: "/floor", Label: "Floor", Need: app.PostAction(app.Move)},
+	{Href: "/devices", Label: "Devices", Need: app.ReadStock},
 	{Href: "/users", Label: "Users", Need: app.ManageAccounts},
+	{Href: "/replication", Label: "Replication", Need: app.ViewReplication},
 	{Href: "/account", Label: "Account", Need: ""},
 }
 

@@ -132,6 +132,8 @@ type DB struct {
 	log    *slog.Logger
 	cancel context.CancelFunc
 	done   sync.WaitGroup
+	// noCheckpoint: someone else (Litestream) owns checkpoints, Close too.
+	noCheckpoint bool
 
 	// Ids of the virtual locations, fixed by the schema's seed rows.
 	virtual map[string]int64
@@ -158,7 +160,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
 	}
-	db := &DB{Path: path, now: opt.Now, log: opt.Logger}
+	db := &DB{Path: path, now: opt.Now, log: opt.Logger, noCheckpoint: opt.NoCheckpoint}
 	if err := initFile(path); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -212,7 +214,9 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 }
 
 // Close stops the writer after the commands already queued and closes the
-// database. A final checkpoint folds the WAL back into the file.
+// database. A final checkpoint folds the WAL back into the file, unless
+// NoCheckpoint: a replicator reading the WAL keeps it, and a TRUNCATE would
+// wait on its read lock.
 func (db *DB) Close() error {
 	if db.cancel != nil {
 		db.cancel()
@@ -226,7 +230,7 @@ func (db *DB) Close() error {
 		errs = append(errs, db.read.Close())
 	}
 	if db.write != nil {
-		if db.w != nil {
+		if db.w != nil && !db.noCheckpoint {
 			_, err := db.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 			errs = append(errs, err)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/hex"
+	"strconv"
 	"strings"
 
 	"depot/app"
@@ -58,6 +59,52 @@ func (db *DB) Movements(ctx context.Context, f app.MovementFilter) ([]*app.Movem
 	return db.movements(ctx, where, args, f.Limit)
 }
 
+// pageLegsQuery reads the legs of a page of movements in one query, their
+// ids given as a JSON array.
+const pageLegsQuery = `SELECT t.movement_id, t.variant_id, v.sku, t.location_id, l.code, k.physical,
+		ifnull(t.lot_id, 0), ifnull(lo.code, ''), t.qty
+	FROM inventory_transactions t
+	JOIN variants v ON v.id = t.variant_id
+	JOIN locations l ON l.id = t.location_id
+	JOIN location_kinds k ON k.kind = l.kind
+	LEFT JOIN lots lo ON lo.id = t.lot_id
+	WHERE t.movement_id IN (SELECT value FROM json_each(?)) ORDER BY t.movement_id, t.id`
+
+// attachLegs fills in the legs of ms (in id order) with one query, not one
+// per movement.
+func (db *DB) attachLegs(ctx context.Context, ms []*app.Movement) error {
+	if len(ms) == 0 {
+		return nil
+	}
+	ids := make([]byte, 0, 8*len(ms))
+	byID := make(map[int64]*app.Movement, len(ms))
+	ids = append(ids, '[')
+	for i, m := range ms {
+		if i > 0 {
+			ids = append(ids, ',')
+		}
+		ids = strconv.AppendInt(ids, m.ID, 10)
+		byID[m.ID] = m
+	}
+	ids = append(ids, ']')
+	rows, err := db.read.QueryContext(ctx, pageLegsQuery, string(ids))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var l app.Leg
+		if err := rows.Scan(&id, &l.VariantID, &l.SKU, &l.LocationID, &l.Location, &l.Physical, &l.LotID, &l.Lot, &l.Qty); err != nil {
+			return err
+		}
+		if m := byID[id]; m != nil {
+			m.Legs = append(m.Legs, l)
+		}
+	}
+	return rows.Err()
+}
+
 func (db *DB) movements(ctx context.Context, where string, args []any, limit int) ([]*app.Movement, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT m.id, m.kind, m.idempotency_key, ifnull(m.reference_type, ''),
 			ifnull(m.reference_id, ''), ifnull(m.reason, ''), ifnull(m.note, ''), ifnull(m.reverses_id, 0),
@@ -87,14 +134,8 @@ func (db *DB) movements(ctx context.Context, where string, args []any, limit int
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	for _, m := range out {
-		lr, err := db.read.QueryContext(ctx, legsQuery, m.ID)
-		if err != nil {
-			return nil, err
-		}
-		if m.Legs, err = scanLegs(lr); err != nil {
-			return nil, err
-		}
+	if err := db.attachLegs(ctx, out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

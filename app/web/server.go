@@ -18,6 +18,8 @@ type Services struct {
 	Ledger  app.LedgerService
 	Catalog app.CatalogService
 	Auth    app.AuthService
+	// Replication reports replication health; nil when there is no replica.
+	Replication app.ReplicationService
 	// The back office's services (NewAppHandler only).
 	Accounts app.AccountService
 	Sessions app.SessionService
@@ -74,6 +76,7 @@ func newHandler(s Services, u *ui, log *slog.Logger) http.Handler {
 		read.Get("/api/v1/movements/{id}", srv.api(srv.getMovement))
 		read.Get("/api/v1/movements", srv.api(srv.listMovements))
 		read.Get("/api/v1/stock", srv.api(srv.getStock))
+		r.With(srv.require(app.ViewReplication)).Get("/api/v1/replication", srv.api(srv.getReplication))
 		r.With(srv.require(app.EditCatalog)).Post("/api/v1/products", srv.api(srv.createProduct))
 		r.With(srv.require(app.EditLocations)).Post("/api/v1/locations", srv.api(srv.createLocation))
 		// The action depends on the movement's kind: checked after decoding.

@@ -32,6 +32,9 @@ type UI struct {
 	// CACert is the PEM of the box's local CA, offered at /ca.crt; nil when
 	// depot does not make its own certificates.
 	CACert []byte
+	// Devices are the packing stations the device page shows; nil: the
+	// page says the device layer is off.
+	Devices *Devices
 	// Now is the clock for sessions and lock-outs; time.Now by default.
 	Now func() time.Time
 	// Recount is when a cycle count asks for a second count; zero means
@@ -139,8 +142,16 @@ func (s *server) uiRoutes(r chi.Router) {
 		read.Get("/export/{kind}.csv", s.html(s.export))
 		// The action depends on the CSV: checked by the handler.
 		r.With(s.page("")).Post("/import", s.html(s.importCSV))
+		read.Get("/devices", s.html(s.devicesPage))
+		read.Get("/devices/events", s.html(s.deviceEvents))
+		devices := r.With(s.page(app.EditLocations))
+		devices.Post("/devices/stations", s.html(s.saveStation))
+		devices.Post("/devices/{code}/print-test", s.html(s.printTest))
+		devices.Post("/devices/{code}/scale", s.html(s.simScale))
+		devices.Post("/devices/{code}/scan", s.html(s.simScan))
 
 		users := r.With(s.page(app.ManageAccounts))
+		r.With(s.page(app.ViewReplication)).Get("/replication", s.html(s.replicationPage))
 		users.Get("/users", s.html(s.usersPage))
 		users.Post("/users", s.html(s.createUser))
 		users.Post("/users/{id}/role", s.html(s.setRole))
@@ -193,6 +204,9 @@ func (s *server) pageFor(w http.ResponseWriter, r *http.Request, title string) v
 		p.CSRF = preSessionToken(w, r, s.ui.Secure)
 	}
 	p.Flash = takeFlash(w, r)
+	if p.User != nil && s.Replication != nil && p.User.Authorize(app.ViewReplication) == nil {
+		p.Banner = s.Replication.ReplicationStatus().Banner()
+	}
 	return p
 }
 

@@ -31,7 +31,16 @@ type uiEnv struct {
 	broker *web.Broker
 }
 
-func newUIEnv(t testing.TB, secure bool) *uiEnv {
+// newUIEnv starts the back office; with changes the UI settings before it
+// starts (e.g. to give it a device layer).
+func newUIEnv(t testing.TB, secure bool, with ...func(*web.UI, *sqlite.DB)) *uiEnv {
+	t.Helper()
+	return newUIEnvWith(t, secure, nil, with...)
+}
+
+// newUIEnvWith is newUIEnv with services changed by services (e.g. a
+// replication status).
+func newUIEnvWith(t testing.TB, secure bool, services func(*web.Services), with ...func(*web.UI, *sqlite.DB)) *uiEnv {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	path := filepath.Join(t.TempDir(), "depot.db")
@@ -44,8 +53,15 @@ func newUIEnv(t testing.TB, secure bool) *uiEnv {
 	e.broker = web.NewBroker(db.MovedVariants, log)
 	stop := db.OnCommit(e.broker.Committed)
 	go e.broker.Run(ctx)
-	h := web.NewAppHandler(web.Services{Ledger: db, Catalog: db, Auth: db, Accounts: db, Sessions: db, Browse: db, Edit: db, Import: db},
-		web.UI{SetupCode: setupCode, Secure: secure, Events: e.broker, CACert: []byte("-----BEGIN CERTIFICATE-----\n")}, log)
+	cfg := web.UI{SetupCode: setupCode, Secure: secure, Events: e.broker, CACert: []byte("-----BEGIN CERTIFICATE-----\n")}
+	for _, f := range with {
+		f(&cfg, db)
+	}
+	svc := web.Services{Ledger: db, Catalog: db, Auth: db, Accounts: db, Sessions: db, Browse: db, Edit: db, Import: db}
+	if services != nil {
+		services(&svc)
+	}
+	h := web.NewAppHandler(svc, cfg, log)
 	e.srv = httptest.NewServer(h)
 	t.Cleanup(func() { e.broker.Close(); e.srv.Close(); stop(); cancel(); db.Close() })
 	if e.raw, err = sql.Open("sqlite3", "file:"+path+"?_busy_timeout=10000"); err != nil {

@@ -26,19 +26,28 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	httpAddr := fs.String("http-addr", ":8080", "`host:port` of plain HTTP with TLS on: the CA download (/ca) and a redirect to HTTPS; empty: none")
 	tlsMode := fs.String("tls", "auto", "`auto` (a local CA and certificate made beside the database), off, or CERT.pem,KEY.pem")
 	demo := fs.Bool("demo", false, "fill an empty database with a demo warehouse and print its owner password and API token")
+	repl := addReplicationFlags(fs)
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
+	sup, err := repl.supervisor(e, *path, log)
+	if err != nil {
+		return fail(e, "serve", err)
+	}
 	tlsc, err := setupTLS(*tlsMode, *path, log)
 	if err != nil {
 		return fail(e, "serve", err)
 	}
-	db, err := sqlite.Open(ctx, *path, sqlite.Options{Logger: log})
+	defer stopReplication(sup, log) // after db.Close: the final sync sees every commit
+	db, err := sqlite.Open(ctx, *path, sqlite.Options{Logger: log, NoCheckpoint: sup != nil})
 	if err != nil {
 		return fail(e, "serve", err)
 	}
 	defer db.Close()
+	if sup != nil {
+		sup.Start()
+	}
 	if *demo {
 		if err := seedDemo(ctx, db, e.stdout); err != nil {
 			return fail(e, "serve", fmt.Errorf("demo: %w", err))
@@ -53,6 +62,12 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	} else if n == 0 {
 		ui.SetupCode = newSetupCode()
 	}
+	stations, err := startStations(ctx, db, *path, *demo, log)
+	if err != nil {
+		return fail(e, "serve", err)
+	}
+	defer stations.Close()
+	ui.Devices = &web.Devices{Stations: stations, Store: db}
 	ui.Events = web.NewBroker(db.MovedVariants, log)
 	defer db.OnCommit(ui.Events.Committed)()
 	go ui.Events.Run(ctx)
@@ -62,8 +77,9 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		return fail(e, "serve", err)
 	}
 	srv := newServer(web.NewAppHandler(web.Services{Ledger: db, Catalog: db, Auth: db,
-		Accounts: db, Sessions: db, Browse: db, Edit: db, Import: db}, ui, log), log)
+		Accounts: db, Sessions: db, Browse: db, Edit: db, Import: db, Replication: replicationService(sup)}, ui, log), log)
 	srv.RegisterOnShutdown(ui.Events.Close)
+	srv.RegisterOnShutdown(func() { stations.Close() }) // ends the device pages' streams
 	servers := []*http.Server{srv}
 	scheme := "http"
 	attrs := []any{"version", version, "db", *path}

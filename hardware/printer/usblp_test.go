@@ -2,68 +2,21 @@ package printer
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"syscall"
 	"testing"
 	"time"
 
-	"golang.org/x/sys/unix"
+	"depot/hardware/pty"
 )
-
-// openPTY opens a pseudo-terminal in raw mode and returns the master side
-// and the path of the slave side. A test keeps one slave descriptor open
-// (returned too), so the master sees no hang-up between the driver's opens.
-func openPTY(t *testing.T) (master *os.File, slavePath string, slave *os.File) {
-	t.Helper()
-	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		t.Fatalf("open /dev/ptmx: %v", err)
-	}
-	// SyscallConn, not Fd: Fd would switch the file to blocking mode.
-	rc, err := m.SyscallConn()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var n int
-	var cerr error
-	if err := rc.Control(func(fd uintptr) {
-		if cerr = unix.IoctlSetPointerInt(int(fd), unix.TIOCSPTLCK, 0); cerr == nil {
-			n, cerr = unix.IoctlGetInt(int(fd), unix.TIOCGPTN)
-		}
-	}); err != nil || cerr != nil {
-		t.Fatalf("unlock pty: %v %v", err, cerr)
-	}
-	slavePath = fmt.Sprintf("/dev/pts/%d", n)
-	s, err := os.OpenFile(slavePath, os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	src, _ := s.SyscallConn()
-	if err := src.Control(func(fd uintptr) {
-		tio, err := unix.IoctlGetTermios(int(fd), unix.TCGETS)
-		if err != nil {
-			cerr = err
-			return
-		}
-		tio.Iflag &^= unix.IGNBRK | unix.BRKINT | unix.PARMRK | unix.ISTRIP | unix.INLCR | unix.IGNCR | unix.ICRNL | unix.IXON
-		tio.Oflag &^= unix.OPOST
-		tio.Lflag &^= unix.ECHO | unix.ECHONL | unix.ICANON | unix.ISIG | unix.IEXTEN
-		tio.Cflag &^= unix.CSIZE | unix.PARENB
-		tio.Cflag |= unix.CS8
-		tio.Cc[unix.VMIN], tio.Cc[unix.VTIME] = 1, 0
-		cerr = unix.IoctlSetTermios(int(fd), unix.TCSETS, tio)
-	}); err != nil || cerr != nil {
-		t.Fatalf("raw mode: %v %v", err, cerr)
-	}
-	return m, slavePath, s
-}
 
 // TestUSBLP drives the printer through a character device, as on
 // /dev/usb/lp0: the simulator serves the master side of a pty and the
 // driver opens the slave path with the usblp scheme.
 func TestUSBLP(t *testing.T) {
-	master, path, slave := openPTY(t)
+	p0, err := pty.Open() // holds a slave descriptor, so the master sees no hang-up between the driver's opens
+	if err != nil {
+		t.Fatal(err)
+	}
+	master, path := p0.Master, p0.Path()
 	sim, err := NewSim(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -74,8 +27,7 @@ func TestUSBLP(t *testing.T) {
 		sim.Serve(master)
 	}()
 	t.Cleanup(func() {
-		slave.Close()
-		master.Close()
+		p0.Close()
 		<-done
 	})
 	p, err := Open("usblp:" + path)

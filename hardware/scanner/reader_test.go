@@ -130,7 +130,7 @@ func TestReaderReconnectsAfterUnplug(t *testing.T) {
 	first.send(t, "]C0PA")
 	waitState(t, r, "the half scan read", func(State) bool { return spy.fed.Load() == int64(len("]C0ONE\r\n]C0PA")) })
 	cur.Store(nil)
-	first.master.Close()
+	first.unplug()
 	st := waitState(t, r, "the unplug noticed", func(s State) bool { return !s.Connected && strings.Contains(s.LastError, "open") })
 	if !strings.Contains(st.LastError, "scanner serial:scanner: open: no such device") {
 		t.Errorf("last error %q", st.LastError)
