@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -135,19 +137,14 @@ func editValues(e *app.VariantEdit) views.Form {
 	return views.Form{Values: v}
 }
 
-// editPage renders the edit page of sku with status; set changes the
-// model filled from the store (a refused form's state), or is nil.
-func (s *server) editPage(w http.ResponseWriter, r *http.Request, sku string, status int, set func(*views.VariantEditModel)) error {
+// editModel reads the edit page of sku, its forms filled from the store.
+func (s *server) editModel(r *http.Request, sku string) (views.VariantEditModel, error) {
 	e, err := s.Edit.VariantEdit(r.Context(), sku)
 	if err != nil {
-		return err
+		return views.VariantEditModel{}, err
 	}
-	m := views.VariantEditModel{SKU: e.SKU, ProductName: e.ProductName, Archived: e.Archived, Packagings: e.Packagings,
-		Form: editValues(e), NewPack: views.Form{Values: map[string]string{}}, NewVariant: views.Form{Values: map[string]string{}}}
-	if set != nil {
-		set(&m)
-	}
-	return s.render(w, r, status, views.VariantEditPage(s.pageFor(w, r, "Edit "+e.SKU), m))
+	return views.VariantEditModel{SKU: e.SKU, ProductName: e.ProductName, Archived: e.Archived, Packagings: e.Packagings,
+		Form: editValues(e), NewPack: views.Form{Values: map[string]string{}}, NewVariant: views.Form{Values: map[string]string{}}}, nil
 }
 
 // variantEditPage handles GET /variants/{sku}/edit.
@@ -156,7 +153,11 @@ func (s *server) variantEditPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.editPage(w, r, sku, http.StatusOK, nil)
+	m, err := s.editModel(r, sku)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, views.VariantEditPage(s.pageFor(w, r, "Edit "+m.SKU), m))
 }
 
 // updateVariant handles POST /variants/{sku}/edit.
@@ -194,16 +195,17 @@ func (s *server) updateVariant(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// refuseEdit answers a refused form of the edit page with its status; set
+// refuseEdit answers a refused form of the edit page (see refuse); set
 // puts the form where it belongs in the model.
 func (s *server) refuseEdit(w http.ResponseWriter, r *http.Request, f views.Form, err error, sku string, set func(*views.VariantEditModel, views.Form)) error {
-	if app.ErrorCode(err) == app.EINTERNAL {
-		return err
-	}
-	f.Field, f.Error = app.ErrorField(err), app.ErrorMessage(err)
-	info := infoFrom(r.Context())
-	info.code, info.field = app.ErrorCode(err), f.Field
-	return s.editPage(w, r, sku, statusOf[app.ErrorCode(err)], func(m *views.VariantEditModel) { set(m, f) })
+	return s.refuse(w, r, f, err, func(f views.Form) templ.Component {
+		m, err := s.editModel(r, sku)
+		if err != nil {
+			return templ.ComponentFunc(func(context.Context, io.Writer) error { return err })
+		}
+		set(&m, f)
+		return views.VariantEditPage(s.pageFor(w, r, "Edit "+m.SKU), m)
+	})
 }
 
 // addPackaging handles POST /variants/{sku}/packagings.

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/a-h/templ"
+
 	"depot/app"
 	"depot/views"
 )
@@ -111,11 +113,10 @@ func (s *server) postCount(w http.ResponseWriter, r *http.Request) error {
 	}
 	m := views.CountModel{Bin: bin, Blind: f.Value("blind") != "", Extra: nExtra, Form: f}
 	refuse := func(err error) error {
-		if app.ErrorCode(err) == app.EINTERNAL {
-			return err
-		}
-		m.Form.Field, m.Form.Error = app.ErrorField(err), app.ErrorMessage(err)
-		return s.render(w, r, statusOf[app.ErrorCode(err)], views.FloorCount(s.pageFor(w, r, "Count "+bin), m))
+		return s.refuse(w, r, f, err, func(f views.Form) templ.Component {
+			m.Form = f
+			return views.FloorCount(s.pageFor(w, r, "Count "+bin), m)
+		})
 	}
 	rule := s.ui.Recount
 	if rule == (RecountRule{}) {
