@@ -32,6 +32,8 @@ build:
 # (golang/go#75804, fixed in Go 1.27). make fuzz runs each for 5 minutes.
 FUZZERS := \
 	./app/:FuzzDecodePostMovement:500000 \
+	./app/:FuzzParseImport:50000 \
+	./app/web/:FuzzParseScan:100000 \
 	./hardware/scanner/:FuzzDecode:100000 \
 	./hardware/scanner/:FuzzLineDecoder:100000 \
 	./hardware/scanner/:FuzzReportDecoder:100000 \
@@ -84,12 +86,13 @@ check-format:
 vet:
 	$(GO) vet ./...
 
-## assets: refresh the vendored htmx and its SSE extension from the versions pinned in
+## assets: refresh the vendored htmx, its SSE extension and the ZXing camera decoder from the versions pinned in
 ## views/assets/package-lock.json (npm ci), then commit views/static
 assets:
 	cd views/assets && npm ci --no-audit --no-fund --ignore-scripts
 	cp views/assets/node_modules/htmx.org/dist/htmx.min.js views/static/htmx.min.js
 	cp views/assets/node_modules/htmx-ext-sse/dist/sse.min.js views/static/htmx-ext-sse.min.js
+	cp views/assets/node_modules/@zxing/browser/umd/zxing-browser.min.js views/static/zxing-browser.min.js
 
 ## screenshots: run the browser tests and write docs/screenshots/*.png (360 px and desktop)
 screenshots:

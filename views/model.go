@@ -45,6 +45,8 @@ type NavItem struct {
 // Nav lists the navigation entries; the layout shows those the user may use.
 var Nav = []NavItem{
 	{Href: "/", Label: "Stock", Need: app.ReadStock},
+	{Href: "/catalog", Label: "Catalog", Need: app.ReadStock},
+	{Href: "/floor", Label: "Floor", Need: app.PostAction(app.Move)},
 	{Href: "/places", Label: "Places", Need: app.ReadStock},
 	{Href: "/lots", Label: "Lots", Need: app.ReadStock},
 	{Href: "/devices", Label: "Devices", Need: app.ReadStock},

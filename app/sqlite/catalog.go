@@ -46,26 +46,35 @@ func (tx *Tx) createProduct(p *app.NewProduct) (int64, error) {
 	}
 	productID, _ := res.LastInsertId()
 	for i, v := range p.Variants {
-		res, err := tx.Exec(`INSERT INTO variants (product_id, sku, gtin, attributes, unit_weight_mg, unit_cost_minor,
-			track_lots, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			productID, v.SKU, null(v.GTIN), string(v.Attributes), v.UnitWeightMg, v.UnitCostMinor, boolInt(v.TrackLots), ms(tx.Now))
-		if err != nil {
-			return 0, tx.uniqueErr(err, fieldf("variants[%d]", i), v.SKU, v.GTIN)
-		}
-		variantID, _ := res.LastInsertId()
-		for j, pk := range v.Packagings {
-			_, err := tx.Exec(`INSERT INTO packagings (variant_id, name, qty, barcode, tare_weight_mg) VALUES (?, ?, ?, ?, ?)`,
-				variantID, pk.Name, pk.Qty, null(pk.Barcode), pk.TareWeightMg)
-			if isConstraint(err, sqlite3.ErrConstraintUnique) {
-				return 0, &app.Error{Code: app.ECONFLICT, Field: fieldf("variants[%d].packagings[%d]", i, j),
-					Message: "packaging name or barcode already in use"}
-			}
-			if err != nil {
-				return 0, err
-			}
+		if err := tx.insertVariant(productID, fieldf("variants[%d]", i), &v); err != nil {
+			return 0, err
 		}
 	}
 	return productID, nil
+}
+
+// insertVariant adds a validated variant with its packagings to the
+// product; field is the variant's name in errors ("variants[0]").
+func (tx *Tx) insertVariant(productID int64, field string, v *app.NewVariant) error {
+	res, err := tx.Exec(`INSERT INTO variants (product_id, sku, gtin, attributes, unit_weight_mg, unit_cost_minor,
+		track_lots, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		productID, v.SKU, null(v.GTIN), string(v.Attributes), v.UnitWeightMg, v.UnitCostMinor, boolInt(v.TrackLots), ms(tx.Now))
+	if err != nil {
+		return tx.uniqueErr(err, field, v.SKU, v.GTIN)
+	}
+	variantID, _ := res.LastInsertId()
+	for j, pk := range v.Packagings {
+		_, err := tx.Exec(`INSERT INTO packagings (variant_id, name, qty, barcode, tare_weight_mg) VALUES (?, ?, ?, ?, ?)`,
+			variantID, pk.Name, pk.Qty, null(pk.Barcode), pk.TareWeightMg)
+		if isConstraint(err, sqlite3.ErrConstraintUnique) {
+			return &app.Error{Code: app.ECONFLICT, Field: fieldf("%s.packagings[%d]", field, j),
+				Message: "packaging name or barcode already in use"}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // uniqueErr explains a unique violation on a new variant.

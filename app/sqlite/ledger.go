@@ -32,18 +32,12 @@ func (db *DB) PostMovement(ctx context.Context, cmd app.PostMovement) (*app.Move
 	if err := cmd.FillSides(); err != nil {
 		return nil, false, err
 	}
-	// The fingerprint covers the command and who posts it: the same key
-	// from another user is a conflict, not a replay of someone else's work.
-	body, err := json.Marshal(struct {
-		app.PostMovement
-		UserID int64 `json:"user_id"`
-	}{cmd, cmd.UserID})
+	reqHash, err := requestHash(&cmd)
 	if err != nil {
 		return nil, false, err
 	}
-	reqHash := sha256.Sum256(body)
 	v, err := db.w.Do(ctx, func(tx *Tx) (any, error) {
-		return tx.postMovement(&cmd, reqHash[:])
+		return tx.postMovement(&cmd, reqHash)
 	})
 	if err != nil {
 		return nil, false, err
@@ -53,6 +47,21 @@ func (db *DB) PostMovement(ctx context.Context, cmd app.PostMovement) (*app.Move
 		return m, true, err
 	}
 	return v.(*app.Movement), false, nil
+}
+
+// requestHash is the fingerprint of a command stored with its key. It
+// covers the command and who posts it: the same key from another user is a
+// conflict, not a replay of someone else's work.
+func requestHash(cmd *app.PostMovement) ([]byte, error) {
+	body, err := json.Marshal(struct {
+		app.PostMovement
+		UserID int64 `json:"user_id"`
+	}{*cmd, cmd.UserID})
+	if err != nil {
+		return nil, err
+	}
+	h := sha256.Sum256(body)
+	return h[:], nil
 }
 
 // replayed is the result of a command whose key was already posted.

@@ -27,6 +27,10 @@ type Services struct {
 	Search   app.SearchService
 	Places   app.PlaceService
 	Lots     app.LotService
+	// Edit changes the catalog and answers the floor screens' lookups.
+	Edit app.CatalogEditor
+	// Import reads and writes the CSVs of the catalog, places and stock.
+	Import app.Importer
 }
 
 // server holds what the handlers share.

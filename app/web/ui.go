@@ -37,6 +37,9 @@ type UI struct {
 	Devices *Devices
 	// Now is the clock for sessions and lock-outs; time.Now by default.
 	Now func() time.Time
+	// Recount is when a cycle count asks for a second count; zero means
+	// DefaultRecount.
+	Recount RecountRule
 }
 
 // Session lifetimes: a session lasts a shift and is extended while used.
@@ -128,6 +131,20 @@ func (s *server) uiRoutes(r chi.Router) {
 		read.Get("/lots/{id}", s.html(s.lotPage))
 		read.Get("/events", s.html(s.events))
 
+		read.Get("/catalog", s.html(s.catalogPage))
+		catalog := r.With(s.page(app.EditCatalog))
+		catalog.Get("/catalog/new", s.html(s.newProductPage))
+		catalog.Post("/catalog/new", s.html(s.createProductForm))
+		catalog.Get("/variants/{sku}/edit", s.html(s.variantEditPage))
+		catalog.Post("/variants/{sku}/edit", s.html(s.updateVariant))
+		catalog.Post("/variants/{sku}/packagings", s.html(s.addPackaging))
+		catalog.Post("/variants/{sku}/variants", s.html(s.addVariant))
+		catalog.Post("/variants/{sku}/packagings/remove", s.html(s.removePackaging))
+		s.floorRoutes(r)
+		read.Get("/import", s.html(s.importPage))
+		read.Get("/export/{kind}.csv", s.html(s.export))
+		// The action depends on the CSV: checked by the handler.
+		r.With(s.page("")).Post("/import", s.html(s.importCSV))
 		read.Get("/devices", s.html(s.devicesPage))
 		read.Get("/devices/events", s.html(s.deviceEvents))
 		devices := r.With(s.page(app.EditLocations))

@@ -81,7 +81,7 @@ func newBenchEnv(b *testing.B) *benchEnv {
 		b.Fatal(err)
 	}
 	e.site = l.Code
-	e.h = web.NewAppHandler(web.Services{Ledger: db, Catalog: db, Auth: db, Accounts: db, Sessions: db, Browse: db, Search: db, Places: db, Lots: db},
+	e.h = web.NewAppHandler(web.Services{Ledger: db, Catalog: db, Auth: db, Accounts: db, Sessions: db, Browse: db, Search: db, Places: db, Lots: db, Edit: db, Import: db},
 		web.UI{Events: web.NewBroker(db.MovedVariants, nil)}, slog.New(slog.DiscardHandler))
 	return e
 }

@@ -105,7 +105,7 @@ func (s *served) api(t *testing.T, token, method, path, body string, status int)
 // newBrowser starts Debian's chromium headless with a fresh profile. The
 // box's certificate is made by its own CA, which this profile does not
 // know; the TLS chain itself is checked by the Go client above.
-func newBrowser(t *testing.T) context.Context {
+func newBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	path, err := exec.LookPath("chromium")
 	if err != nil {
@@ -122,6 +122,7 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.Flag("ignore-certificate-errors", true),
 		chromedp.UserDataDir(t.TempDir()),
 	)
+	opts = append(opts, extra...)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
 	t.Cleanup(func() { cancel(); cancelAlloc() })

@@ -1,0 +1,84 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"depot/app"
+)
+
+func TestImportPage(t *testing.T) {
+	e, b := floorEnv(t)
+	var csv strings.Builder
+	csv.WriteString("sku,location,qty,lot\n")
+	for i := 0; i < 300; i++ {
+		fmt.Fprintf(&csv, "MUG-BLU,B-02,%d,\n", i%7+1)
+	}
+	want := int64(0)
+	for i := 0; i < 300; i++ {
+		want += int64(i%7 + 1)
+	}
+	bad := strings.Replace(csv.String(), "MUG-BLU,B-02,1,\n", "MUG-BLU,B-99,1,\n", 1) + "TEA,B-02,2,\n"
+
+	before := e.count("movements")
+	r := b.post("/import", "/import", url.Values{"kind": {"stock"}, "csv": {bad}, "dry_run": {"1"}})
+	r.has(t, 400, "2 problems in 301 rows: nothing was written", `line 2, location: no location has code &#34;B-99&#34;`,
+		"line 302, lot: SKU TEA is tracked by lot")
+	r = b.post("/import", "/import", url.Values{"kind": {"stock"}, "csv": {bad}})
+	r.has(t, 400, "2 problems in 301 rows")
+	if e.count("movements") != before {
+		t.Fatalf("an import with bad rows wrote %d movements", e.count("movements")-before)
+	}
+	b.post("/import", "/import", url.Values{"kind": {"stock"}, "csv": {csv.String()}, "dry_run": {"1"}}).
+		has(t, 200, "Dry run: all 300 rows are good", "300 receipts would be written")
+	b.post("/import", "/import", url.Values{"kind": {"stock"}, "csv": {csv.String()}}).has(t, 200, "Imported 300 rows", "300 receipts written")
+	if n := onHand(t, e, "MUG-BLU", "B-02"); n != want {
+		t.Errorf("B-02 after import: %d, want %d", n, want)
+	}
+	r = b.get("/export/stock.csv")
+	if r.Status != 200 || r.Header.Get("Content-Type") != "text/csv; charset=utf-8" ||
+		!strings.Contains(string(r.Body), fmt.Sprintf("MUG-BLU,B-02,%d,,\n", want)) {
+		t.Errorf("export: %d %s\n%s", r.Status, r.Header.Get("Content-Type"), r.Body)
+	}
+	b.get("/export/nothing.csv").has(t, 404)
+	b.post("/import", "/import", url.Values{"kind": {"stock"}, "csv": {"sku,qty\n"}}).has(t, 400, `id="f-csv-error"`, "needs a column")
+
+	t.Run("FileUpload", func(t *testing.T) {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		mw.WriteField("csrf", b.csrf("/import"))
+		mw.WriteField("kind", "locations")
+		fw, _ := mw.CreateFormFile("file", "bins.csv")
+		io.WriteString(fw, "code,kind,parent\nC-01,bin,WH\nC-02,bin,WH\n")
+		mw.Close()
+		req, _ := http.NewRequest("POST", e.srv.URL+"/import", &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		res, err := b.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 || !strings.Contains(string(out), "2 locations written") {
+			t.Fatalf("upload: %d %s", res.StatusCode, out)
+		}
+		if _, err := e.db.Location(context.Background(), "C-02"); err != nil {
+			t.Error(err)
+		}
+	})
+
+	t.Run("PickerMayNotImportTheCatalog", func(t *testing.T) {
+		p := e.signIn("pia", app.Picker)
+		r := p.post("/import", "/import", url.Values{"kind": {"products"}, "csv": {"product,sku\nX,X-1\n"}})
+		if r.Status != 403 || e.count("variants") != 2 {
+			t.Errorf("picker import: %d, variants %d", r.Status, e.count("variants"))
+		}
+	})
+}
