@@ -3,6 +3,9 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -85,5 +88,28 @@ func mustExec(t *testing.T, db *sql.DB, q string) {
 	t.Helper()
 	if _, err := db.Exec(q); err != nil {
 		t.Fatalf("%s: %v", q, err)
+	}
+}
+
+// TestVerifyOldVersions: verify reads files of every released schema
+// version as they are (old backups, replicas), without upgrading them.
+func TestVerifyOldVersions(t *testing.T) {
+	for v := 1; v <= sqlite.Version; v++ {
+		src := filepath.Join(fixtureDir, fmt.Sprintf("v%d.db", v))
+		b, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "old.db")
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := sqlite.VerifyFile(context.Background(), path)
+		if err != nil {
+			t.Fatalf("v%d: %v", v, err)
+		}
+		if len(rep.Problems) != 0 {
+			t.Errorf("v%d: %v", v, rep.Problems)
+		}
 	}
 }
