@@ -119,8 +119,15 @@ func Replicate(ctx context.Context, cfg Config) error {
 	}
 
 	// The final sync: everything committed before the signal goes out.
+	// Litestream's own final sync on Close does nothing for a database it
+	// has not synced yet (it opens it lazily, on the first sync), so a
+	// signal that came before the first interval lost everything: sync
+	// once here first.
 	mark := walMark(st.wal)
 	start := cfg.Now()
+	if err := st.syncOnce(context.Background(), ldb, r); err != nil {
+		cfg.Logger.Warn("final sync: first attempt", "err", st.scrub(err.Error()))
+	}
 	err = store.Close(context.Background())
 	if err != nil {
 		st.failed(fmt.Errorf("final sync: %w", err))
