@@ -5,7 +5,10 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
+	"fmt"
 	"net/http"
+	"strings"
 
 	"depot/app"
 )
@@ -80,7 +83,24 @@ func (s *server) checkCSRF(next http.Handler) http.Handler {
 		}
 		got := r.Header.Get(csrfHeader)
 		if got == "" {
-			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+			// A file upload (a CSV import) may be larger than a form.
+			limit, multipart := int64(maxBody), strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data")
+			if multipart {
+				limit = maxUpload
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
+			var err error
+			if multipart {
+				err = r.ParseMultipartForm(maxUploadMemory)
+			} else {
+				err = r.ParseForm()
+			}
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				s.pageError(w, r, &app.Error{Code: app.EINVALID, Field: "file",
+					Message: fmt.Sprintf("the upload is larger than %d MiB: split the file", limit>>20)})
+				return
+			}
 			got = r.PostFormValue(csrfField)
 		}
 		if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {

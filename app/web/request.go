@@ -17,6 +17,14 @@ import (
 // maxBody bounds a request body: 1 MiB.
 const maxBody = 1 << 20
 
+// maxUpload caps a file uploaded through a form (a CSV import: about 64
+// bytes a row, so a million rows); maxUploadMemory is how much of it is kept
+// in memory, the rest going to a temporary file.
+const (
+	maxUpload       = 64 << 20
+	maxUploadMemory = 8 << 20
+)
+
 // readBody reads a JSON request body of at most maxBody bytes. A missing
 // Content-Type is taken as JSON; any other type than JSON is refused.
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {

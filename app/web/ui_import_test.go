@@ -74,6 +74,54 @@ func TestImportPage(t *testing.T) {
 		}
 	})
 
+	upload := func(t *testing.T, kind string, dryRun bool, csv io.Reader) (int, string) {
+		t.Helper()
+		pr, pw := io.Pipe()
+		mw := multipart.NewWriter(pw)
+		go func() {
+			mw.WriteField("csrf", b.csrf("/import"))
+			mw.WriteField("kind", kind)
+			if dryRun {
+				mw.WriteField("dry_run", "1")
+			}
+			fw, _ := mw.CreateFormFile("file", "big.csv")
+			io.Copy(fw, csv)
+			pw.CloseWithError(mw.Close())
+		}()
+		req, _ := http.NewRequest("POST", e.srv.URL+"/import", pr)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		res, err := b.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		out, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(out)
+	}
+	t.Run("FileLargerThanAForm", func(t *testing.T) {
+		// 7,500 places with long names: 1.4 MiB, over the 1 MiB a form may be.
+		var csv strings.Builder
+		csv.WriteString("code,name,kind,parent\n")
+		for i := 0; i < 7500; i++ {
+			fmt.Fprintf(&csv, "Z-%05d,%s,bin,WH\n", i, strings.Repeat("n", 190))
+		}
+		before := e.count("locations")
+		code, out := upload(t, "locations", true, strings.NewReader(csv.String()))
+		if code != 200 || !strings.Contains(out, "7500 rows are good") {
+			t.Fatalf("a %d KiB upload: %d\n%.2000s", csv.Len()>>10, code, out)
+		}
+		if e.count("locations") != before {
+			t.Error("a dry run wrote places")
+		}
+	})
+	t.Run("FileTooLarge", func(t *testing.T) {
+		before := e.count("locations")
+		code, out := upload(t, "locations", false, io.LimitReader(zeros{}, maxUploadForTest+1))
+		if code != 400 || !strings.Contains(out, "larger than 64 MiB") || e.count("locations") != before {
+			t.Errorf("an oversized upload: %d, %d places before, %d after\n%.600s", code, before, e.count("locations"), out)
+		}
+	})
+
 	t.Run("PickerMayNotImportTheCatalog", func(t *testing.T) {
 		p := e.signIn("pia", app.Picker)
 		r := p.post("/import", "/import", url.Values{"kind": {"products"}, "csv": {"product,sku\nX,X-1\n"}})
@@ -81,4 +129,17 @@ func TestImportPage(t *testing.T) {
 			t.Errorf("picker import: %d, variants %d", r.Status, e.count("variants"))
 		}
 	})
+}
+
+// maxUploadForTest is the upload limit the handler enforces (64 MiB).
+const maxUploadForTest = 64 << 20
+
+// zeros reads as an endless run of '0' bytes.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = '0'
+	}
+	return len(p), nil
 }
