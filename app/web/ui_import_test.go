@@ -114,6 +114,18 @@ func TestImportPage(t *testing.T) {
 			t.Error("a dry run wrote places")
 		}
 	})
+	t.Run("ManyBadRows", func(t *testing.T) {
+		var csv strings.Builder
+		csv.WriteString("code,name,kind,parent\n")
+		for i := 0; i < 450; i++ {
+			fmt.Fprintf(&csv, "Y-%03d,,shelf-ish,WH\n", i)
+		}
+		r := b.post("/import", "/import", url.Values{"kind": {"locations"}, "dry_run": {"1"}, "csv": {csv.String()}})
+		r.has(t, 400, "450 problems in 450 rows", "… and 250 more problems")
+		if n := strings.Count(string(r.Body), "<li>line "); n != 200 {
+			t.Errorf("the report lists %d problems, want the first 200", n)
+		}
+	})
 	t.Run("FileTooLarge", func(t *testing.T) {
 		before := e.count("locations")
 		code, out := upload(t, "locations", false, io.LimitReader(zeros{}, maxUploadForTest+1))
