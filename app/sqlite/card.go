@@ -173,17 +173,8 @@ func (db *DB) LocationStock(ctx context.Context, code string, limit int) ([]app.
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	levels := []app.Level{}
-	for rows.Next() {
-		var l app.Level
-		if err := rows.Scan(&l.SKU, &l.Location, &l.Lot, &l.OnHand, &l.Reserved); err != nil {
-			return nil, err
-		}
-		l.Available = l.OnHand - l.Reserved
-		levels = append(levels, l)
-	}
-	if err := rows.Err(); err != nil {
+	levels, err := scanLevels(rows)
+	if err != nil {
 		return nil, err
 	}
 	slices.SortFunc(levels, func(a, b app.Level) int {

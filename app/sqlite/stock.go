@@ -186,17 +186,8 @@ func (db *DB) Stock(ctx context.Context, f app.StockFilter) ([]app.Level, error)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	levels := []app.Level{}
-	for rows.Next() {
-		var l app.Level
-		if err := rows.Scan(&l.SKU, &l.Location, &l.Lot, &l.OnHand, &l.Reserved); err != nil {
-			return nil, err
-		}
-		l.Available = l.OnHand - l.Reserved
-		levels = append(levels, l)
-	}
-	if err := rows.Err(); err != nil {
+	levels, err := scanLevels(rows)
+	if err != nil {
 		return nil, err
 	}
 	if len(levels) == 0 && f.SKU != "" {
@@ -223,4 +214,20 @@ func (db *DB) locationID(ctx context.Context, code string) (int64, error) {
 		return 0, &app.Error{Code: app.ENOTFOUND, Field: "location", Message: "no location has code " + quote(code)}
 	}
 	return id, err
+}
+
+// scanLevels reads rows of (sku, location, lot, on_hand, reserved) into
+// levels with their availability, and closes rows.
+func scanLevels(rows *sql.Rows) ([]app.Level, error) {
+	defer rows.Close()
+	levels := []app.Level{}
+	for rows.Next() {
+		var l app.Level
+		if err := rows.Scan(&l.SKU, &l.Location, &l.Lot, &l.OnHand, &l.Reserved); err != nil {
+			return nil, err
+		}
+		l.Available = l.OnHand - l.Reserved
+		levels = append(levels, l)
+	}
+	return levels, rows.Err()
 }
