@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"strings"
 	"sync"
@@ -123,6 +124,20 @@ func Replicate(ctx context.Context, cfg Config) error {
 	// has not synced yet (it opens it lazily, on the first sync), so a
 	// signal that came before the first interval lost everything: sync
 	// once here first.
+	//
+	// And no checkpoint from here on. When serve is killed between writing
+	// a transaction's frames to the WAL and publishing them in the WAL
+	// index, the frames (commit frame included) are already on their way
+	// to the replica (Litestream reads the WAL file), while SQLite's index,
+	// which a checkpoint follows, does not have them. A checkpoint then
+	// restarts the WAL over those frames, and the replica's next
+	// transaction shrinks the database under pages it already holds: a
+	// restore came back malformed (page 1 said 922 pages, the file had
+	// 921). Without a checkpoint the frames stay in the WAL, and the next
+	// open of the database recovers them, as the replica has them.
+	ldb.MinCheckpointPageN = math.MaxInt32
+	ldb.TruncatePageN = -1
+	ldb.CheckpointInterval = 0
 	mark := walMark(st.wal)
 	start := cfg.Now()
 	if err := st.syncOnce(context.Background(), ldb, r); err != nil {
