@@ -14,7 +14,7 @@ HTTP_ADDR ?= :8080
 # to start and says so.
 export GOFLAGS := -tags=sqlite_fts5
 
-.PHONY: run build test deps generate check-generated check-format vet fuzz bench bench-replication clean assets screenshots test-replica-kill
+.PHONY: run build test deps generate check-generated check-format vet fuzz bench bench-replication clean assets screenshots
 
 ## run: build and start depot on a demo warehouse (demo/depot.db) at https://localhost:8443
 ## (its CA and install steps at http://localhost:8080/ca); prints the URL and the owner's password
@@ -116,7 +116,3 @@ bench-replication:
 
 clean:
 	rm -rf bin demo
-
-## test-replica-kill: the kill -9 replication test that still fails about one run in five (issue 7)
-test-replica-kill:
-	$(GO) test -tags sqlite_fts5,replicakill -count=10 -run TestKillServeWithReplicaKeepsEveryAck ./cmd/depot/

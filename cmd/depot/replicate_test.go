@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -93,6 +94,39 @@ func TestReplicaRestoreMatchesAndPointInTime(t *testing.T) {
 	noSecrets(t, "serve's log", srv.logs.String())
 	noSecrets(t, "restore's output", out, errOut, out2, errOut2)
 	noSecrets(t, "the health answer", body)
+}
+
+// TestKillServeWithReplicaKeepsEveryAck kills depot serve with SIGKILL in
+// the middle of a stream of postings: its replicator gets the parent-death
+// signal and makes a final sync, after which the replica holds every
+// posting that was answered 2xx.
+func TestKillServeWithReplicaKeepsEveryAck(t *testing.T) {
+	s3 := startS3(t, "")
+	path, token := replicaFixture(t)
+	srv := serveReplica(t, path, s3.url("kill"), replicaEnv())
+	p := newAcker(srv.base, token, "kill")
+	stop := make(chan struct{})
+	wg := p.stream(stop, 8, 0)
+	deadline := time.Now().Add(60 * time.Second)
+	for p.nAcked.Load() < 3000 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	srv.cmd.Process.Signal(syscall.SIGKILL)
+	srv.cmd.Wait()
+	close(stop)
+	wg.Wait()
+	srv.waitClosed(t) // the replicator's final sync, then its exit
+	if !strings.Contains(srv.logs.String(), "final sync done") {
+		t.Fatalf("the replicator made no final sync after the kill:\n%s", srv.logs)
+	}
+	restored := filepath.Join(t.TempDir(), "restored.db")
+	if out, errOut, code := runDepotEnv(t, replicaEnv(), "restore", "--replica", s3.url("kill"), "--to", restored); code != 0 {
+		t.Fatalf("restore: exit %d\n%s%s", code, out, errOut)
+	}
+	if lost := p.missing(t, restored); len(lost) > 0 {
+		t.Errorf("%d of %d acknowledged postings are not in the replica, e.g. %s", len(lost), p.nAcked.Load(), lost[0])
+	}
+	t.Logf("acknowledged %d before the kill; restored %d movements", p.nAcked.Load(), movementCount(t, restored))
 }
 
 // TestReplicaOutageCatchesUp stops the S3 server for 30 s while postings
