@@ -73,15 +73,14 @@ func TestBrowserDevices(t *testing.T) {
 	shot(t, tab2, "devices", 360)
 
 	// Unplug shows up live too, with the error.
-	step(t, ctx, "unplug", chromedp.Click(chromedp.CSS("form.sim-scale button[value=unplug]")))
+	press(t, ctx, "form.sim-scale button[value=unplug]")
 	waitText(t, tab2, "#station-PACK .scale .badge", "not connected")
 	waitText(t, tab2, "#station-PACK .scale [data-error]", "Last error at")
-	step(t, ctx, "replug", chromedp.WaitVisible(chromedp.CSS("form.sim-scale button[value=replug]")),
-		chromedp.Click(chromedp.CSS("form.sim-scale button[value=replug]")))
+	press(t, ctx, "form.sim-scale button[value=replug]")
 	waitText(t, tab2, "#station-PACK .scale .badge", "connected")
 	waitText(t, tab2, "#station-PACK .weight", "2.345 kg stable")
 
-	step(t, ctx, "print a test label", chromedp.Click(chromedp.CSS("form[action='/devices/PACK/print-test'] button")))
+	press(t, ctx, "form[action='/devices/PACK/print-test'] button")
 	waitText(t, ctx, ".flash", "Test label sent")
 	waitText(t, tab2, "#station-PACK [data-printer]", "ready")
 	waitText(t, tab2, "#station-PACK .printer", "1 label stored")

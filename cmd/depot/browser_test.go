@@ -204,6 +204,16 @@ func shot(t *testing.T, ctx context.Context, name string, width int64) {
 	}
 }
 
+// press clicks the element inside the page, in one script, once it exists.
+// Use it where live events re-render the element: chromedp's Click finds a
+// node first and clicks it later, and a swap between the two fails with
+// "Could not find node with given id".
+func press(t *testing.T, ctx context.Context, sel string) {
+	t.Helper()
+	js := fmt.Sprintf(`(() => { const e = document.querySelector(%q); if (!e) return false; e.click(); return true; })()`, sel)
+	waitJS(t, ctx, js, "a click on "+sel)
+}
+
 // fill types into the form fields by id and submits with the button.
 func fill(t *testing.T, ctx context.Context, what string, fields map[string]string, button string) {
 	t.Helper()
