@@ -40,6 +40,23 @@ const (
 	// ChangeLotStatus is holding, quarantining, releasing and recalling
 	// lots: a manager's or owner's decision.
 	ChangeLotStatus Action = "change_lot_status"
+	// ManagePurchasing is keeping suppliers and purchase orders.
+	ManagePurchasing Action = "manage_purchasing"
+	// ReceiveGoods is receiving deliveries and putting them away.
+	ReceiveGoods Action = "receive_goods"
+	// ManageOrders is entering, releasing and cancelling sales orders,
+	// customers, waves and pick lists.
+	ManageOrders Action = "manage_orders"
+	// PickOrders is claiming pick lists and confirming picks.
+	PickOrders Action = "pick_orders"
+	// PackOrders is packing and shipping parcels at a station.
+	PackOrders Action = "pack_orders"
+	// OverrideWeight is passing a parcel that failed its weight check, with
+	// a reason: a manager's decision.
+	OverrideWeight Action = "override_weight"
+	// ManageTransfers is shipping and receiving transfers between sites
+	// and receiving customer returns.
+	ManageTransfers Action = "manage_transfers"
 )
 
 // PostAction is the action of posting a movement of kind k.
@@ -48,11 +65,13 @@ func PostAction(k MovementKind) Action { return Action("post_" + string(k)) }
 var grants = map[Role][]Action{
 	Manager: {ReadStock, EditCatalog, EditLocations, ManageAccounts, ViewReplication, ChangeLotStatus,
 		PostAction(Receive), PostAction(Move), PostAction(Ship), PostAction(Adjust),
-		PostAction(Count), PostAction(Return), PostAction(Reversal)},
+		PostAction(Count), PostAction(Return), PostAction(Reversal),
+		ManagePurchasing, ReceiveGoods, ManageOrders, PickOrders, PackOrders, OverrideWeight, ManageTransfers},
 	Clerk: {ReadStock, PostAction(Receive), PostAction(Move), PostAction(Ship),
-		PostAction(Adjust), PostAction(Count), PostAction(Return)},
-	Picker: {ReadStock, PostAction(Move), PostAction(Count)},
-	Packer: {ReadStock, PostAction(Ship)},
+		PostAction(Adjust), PostAction(Count), PostAction(Return),
+		ManagePurchasing, ReceiveGoods, ManageOrders, PickOrders, PackOrders, ManageTransfers},
+	Picker: {ReadStock, PostAction(Move), PostAction(Count), PickOrders},
+	Packer: {ReadStock, PostAction(Ship), PackOrders},
 	Viewer: {ReadStock},
 }
 
@@ -100,6 +119,20 @@ func describeAction(a Action) string {
 		return "manage accounts"
 	case ChangeLotStatus:
 		return "change a lot's status"
+	case ManagePurchasing:
+		return "manage suppliers and purchase orders"
+	case ReceiveGoods:
+		return "receive goods or put them away"
+	case ManageOrders:
+		return "manage orders and pick lists"
+	case PickOrders:
+		return "pick orders"
+	case PackOrders:
+		return "pack and ship orders"
+	case OverrideWeight:
+		return "override a failed weight check"
+	case ManageTransfers:
+		return "ship or receive transfers and returns"
 	}
 	return "post " + string(a[len("post_"):]) + " movements"
 }

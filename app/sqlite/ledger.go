@@ -157,7 +157,31 @@ func (tx *Tx) appendLeg(movementID int64, l *app.Leg, kind app.MovementKind) err
 	if isConstraint(err, sqlite3.ErrConstraintCheck) {
 		return tx.shortage(l, kind)
 	}
+	if err == nil && l.Qty < 0 && l.Physical && (kind == app.Move || kind == app.Ship) {
+		err = tx.keepReserved(l)
+	}
 	return err
+}
+
+// keepReserved refuses a move or ship that takes stock reserved for orders:
+// on hand may not fall below reserved there. Picking and packing release
+// the reservation in the same command before they move the stock. Counts
+// and adjustments record what is physically true and are not refused; a
+// reservation they leave uncovered is found when the pick comes up short.
+func (tx *Tx) keepReserved(l *app.Leg) error {
+	var onHand, reserved int64
+	err := tx.queryRow(`SELECT on_hand, reserved FROM inventory_levels WHERE variant_id = ? AND location_id = ? AND lot_id = ?`,
+		[]any{l.VariantID, l.LocationID, l.LotID}, &onHand, &reserved)
+	if err != nil || onHand >= reserved {
+		return err
+	}
+	what := "SKU " + l.SKU
+	if l.Lot != "" {
+		what += " lot " + l.Lot
+	}
+	return &app.Error{Code: app.ECONFLICT, Field: fieldf("lines[%d].qty", l.Line),
+		Message: "not enough available: " + what + " at " + l.Location + " has " + itoa(onHand-l.Qty) +
+			" on hand of which " + itoa(reserved) + " reserved for orders; the movement takes " + itoa(-l.Qty)}
 }
 
 // shortage explains a leg that would take a physical location below zero.
