@@ -7,8 +7,9 @@ import (
 
 // FillSides applies the kind's rules to the from and to of every line: the
 // virtual side a kind implies is filled in (receive from vendor, ship to
-// customer, return from customer, adjust to or from adjustment) and a side
-// that contradicts the kind is refused. Run it after Validate; count and
+// customer, return from customer, adjust to or from adjustment, transfer_out
+// to transit, transfer_in from transit) and a side that contradicts the kind
+// is refused. Run it after Validate; count and
 // reversal lines have no sides.
 func (c *PostMovement) FillSides() error {
 	for i := range c.Lines {
@@ -35,6 +36,20 @@ func (c *PostMovement) FillSides() error {
 			}
 			if l.To == "" {
 				return FieldErrorf(f("to"), "is required: the location that takes the return")
+			}
+		case TransferOut:
+			if err := fixedSide(f("to"), &l.To, LocTransit, "a transfer ships into transit"); err != nil {
+				return err
+			}
+			if l.From == "" {
+				return FieldErrorf(f("from"), "is required: the location at the source site the goods leave from")
+			}
+		case TransferIn:
+			if err := fixedSide(f("from"), &l.From, LocTransit, "a transfer is received out of transit"); err != nil {
+				return err
+			}
+			if l.To == "" {
+				return FieldErrorf(f("to"), "is required: the location at the destination site that receives the goods")
 			}
 		case Adjust:
 			switch {
@@ -103,7 +118,7 @@ func BuildLegs(kind MovementKind, lines []ResolvedLine) ([]Leg, error) {
 			if s.p == nil {
 				continue
 			}
-			if !s.p.Physical && !virtualSideAllowed(kind, s.name) {
+			if !s.p.Physical && !virtualSideAllowed(kind, s.name, s.p.Code) {
 				return nil, FieldErrorf(fieldf("lines[%d].%s", i, s.name), "%s is a virtual location; a %s %s a physical location", s.p.Code, kind, sideVerb(s.name))
 			}
 			legs = append(legs, Leg{
@@ -119,11 +134,17 @@ func BuildLegs(kind MovementKind, lines []ResolvedLine) ([]Leg, error) {
 	return legs, nil
 }
 
-func virtualSideAllowed(kind MovementKind, side string) bool {
+// virtualSideAllowed reports whether a kind may have the virtual place code
+// on side. A return may go to adjustment: a returned unit that is scrapped
+// is written off where it arrives, in the return's own movement, and never
+// shows as on hand at a place it did not reach.
+func virtualSideAllowed(kind MovementKind, side, code string) bool {
 	switch kind {
-	case Receive, Return:
+	case Receive, TransferIn:
 		return side == "from"
-	case Ship:
+	case Return:
+		return side == "from" || strings.EqualFold(code, LocAdjustment)
+	case Ship, TransferOut:
 		return side == "to"
 	case Adjust, Count, Reversal:
 		return true // the rules of FillSides and the count logic put the virtual side

@@ -17,6 +17,12 @@ const (
 	Count    MovementKind = "count"    // the difference of a count, physical <-> count
 	Return   MovementKind = "return"   // customer -> physical
 	Reversal MovementKind = "reversal" // the negation of an earlier movement
+	// TransferOut ships stock of a transfer between sites: physical places
+	// of the source site -> transit.
+	TransferOut MovementKind = "transfer_out"
+	// TransferIn receives a transfer: transit -> physical places of the
+	// destination site.
+	TransferIn MovementKind = "transfer_in"
 )
 
 // AdjustReasons are the reason codes an adjust movement may carry.
@@ -79,11 +85,11 @@ func (c *PostMovement) Validate(now time.Time) error {
 		return err
 	}
 	switch c.Kind {
-	case Receive, Move, Ship, Adjust, Count, Return, Reversal:
+	case Receive, Move, Ship, Adjust, Count, Return, Reversal, TransferOut, TransferIn:
 	case "":
-		return FieldErrorf("kind", "is required: one of receive, move, ship, adjust, count, return, reversal")
+		return FieldErrorf("kind", "is required: one of receive, move, ship, adjust, count, return, reversal, transfer_out, transfer_in")
 	default:
-		return FieldErrorf("kind", "%q is not a movement kind: use receive, move, ship, adjust, count, return or reversal", c.Kind)
+		return FieldErrorf("kind", "%q is not a movement kind: use receive, move, ship, adjust, count, return, reversal, transfer_out or transfer_in", c.Kind)
 	}
 	if c.Reference != nil {
 		c.Reference.Type = strings.TrimSpace(c.Reference.Type)

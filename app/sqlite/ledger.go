@@ -157,14 +157,14 @@ func (tx *Tx) appendLeg(movementID int64, l *app.Leg, kind app.MovementKind) err
 	if isConstraint(err, sqlite3.ErrConstraintCheck) {
 		return tx.shortage(l, kind)
 	}
-	if err == nil && l.Qty < 0 && l.Physical && (kind == app.Move || kind == app.Ship) {
+	if err == nil && l.Qty < 0 && l.Physical && (kind == app.Move || kind == app.Ship || kind == app.TransferOut) {
 		err = tx.keepReserved(l)
 	}
 	return err
 }
 
-// keepReserved refuses a move or ship that takes stock reserved for orders:
-// on hand may not fall below reserved there. Picking and packing release
+// keepReserved refuses a move, ship or transfer_out that takes stock
+// reserved for orders: on hand may not fall below reserved there. Picking and packing release
 // the reservation in the same command before they move the stock. Counts
 // and adjustments record what is physically true and are not refused; a
 // reservation they leave uncovered is found when the pick comes up short.
@@ -437,6 +437,12 @@ func (tx *Tx) lineLot(line int, kind app.MovementKind, v variantRef, ref *app.Lo
 	case kind == app.Ship && status != "available":
 		stateErr = &app.Error{Code: app.ECONFLICT, Field: field + ".code",
 			Message: "lot " + ref.Code + " of SKU " + v.sku + " is " + status + " and cannot be shipped"}
+	case kind == app.TransferOut && (status == "recalled" || status == "expired"):
+		// A held or quarantined lot may go to another site (to a central
+		// quarantine, say) and keeps its status there; a recalled or
+		// expired one goes nowhere but out of stock.
+		stateErr = &app.Error{Code: app.ECONFLICT, Field: field + ".code",
+			Message: "lot " + ref.Code + " of SKU " + v.sku + " is " + status + " and cannot be transferred"}
 	}
 	return lot, stateErr
 }

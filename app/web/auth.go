@@ -55,8 +55,12 @@ func (s *server) require(a app.Action) func(http.Handler) http.Handler {
 	}
 }
 
-// movementKinds are the kinds a role may be granted to post.
-var movementKinds = []app.MovementKind{app.Receive, app.Move, app.Ship, app.Adjust, app.Count, app.Return, app.Reversal}
+// movementKinds are the kinds a role may be granted to post. No role but
+// the owner is granted transfer_out or transfer_in: the transfer commands
+// post them (checked as ManageTransfers), so that every unit in transit
+// belongs to a transfer.
+var movementKinds = []app.MovementKind{app.Receive, app.Move, app.Ship, app.Adjust, app.Count, app.Return, app.Reversal,
+	app.TransferOut, app.TransferIn}
 
 // authorizePost checks that u may post a movement of kind k. A kind that
 // does not exist (or "") passes when u may post some kind, and is left to
