@@ -137,7 +137,7 @@ func (tx *Tx) siteOf(locationID int64) (int64, error) {
 }
 
 // placeAtSite resolves a physical place and checks that it is at the site.
-func (tx *Tx) placeAtSite(field, code string, siteID int64, siteCode, role string) (*app.Place, error) {
+func (tx *Tx) placeAtSite(field, code string, siteID int64, role, siteCode string) (*app.Place, error) {
 	p, err := tx.place(field, code)
 	if err != nil {
 		return nil, err

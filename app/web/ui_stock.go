@@ -35,7 +35,10 @@ func (s *server) variantModel(r *http.Request) (views.VariantModel, error) {
 	if m.Card, err = s.Browse.LedgerCard(r.Context(), v.SKU, before, cardPage); err != nil {
 		return m, err
 	}
-	return m, nil
+	if s.Transfers != nil {
+		m.InTransit, err = s.Transfers.InTransit(r.Context(), v.SKU)
+	}
+	return m, err
 }
 
 // variantPage handles GET /variants/{sku}.
