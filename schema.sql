@@ -778,3 +778,7 @@ CREATE TABLE transfer_lines (
     received_qty     INTEGER NOT NULL DEFAULT 0 CHECK (received_qty >= 0),
     UNIQUE (transfer_id, line_no)
 ) STRICT;
+
+-- Schema version 5 (branch returns): an order's returns by index, for the
+-- limit check every return runs in the writer.
+CREATE INDEX returns_order ON returns (order_id) WHERE order_id IS NOT NULL;

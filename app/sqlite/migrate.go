@@ -551,6 +551,9 @@ CREATE TABLE transfer_lines (
     received_qty     INTEGER NOT NULL DEFAULT 0 CHECK (received_qty >= 0),
     UNIQUE (transfer_id, line_no)
 ) STRICT;`,
+	// 4 -> 5 (branch returns): find an order's returns without reading
+	// them all; a return's limit check sums them in the writer.
+	`CREATE INDEX returns_order ON returns (order_id) WHERE order_id IS NOT NULL;`,
 }
 
 // Version is the schema version this build writes: a fresh database is

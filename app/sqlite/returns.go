@@ -73,11 +73,14 @@ func shippedBy(q queryFn, by string, id int64, what string) (*shippedSet, error)
 		cond, retCond = `s.order_id = ? AND s.status = 'shipped'`, `r.order_id = ?`
 	}
 	set := &shippedSet{what: what, lines: map[shippedKey]*shippedLine{}}
+	// CROSS JOIN keeps the shipments outermost: the planner would
+	// otherwise read every leg at customer (the whole shipping history)
+	// and then look for the shipment.
 	rows, err := q(`SELECT t.variant_id, ifnull(t.lot_id, 0), v.sku, ifnull(lo.code, ''), sum(t.qty)
-		FROM shipments s JOIN inventory_transactions t ON t.movement_id = s.movement_id
-		JOIN locations c ON c.id = t.location_id AND c.code = 'customer'
+		FROM shipments s CROSS JOIN inventory_transactions t ON t.movement_id = s.movement_id
 		JOIN variants v ON v.id = t.variant_id LEFT JOIN lots lo ON lo.id = t.lot_id
-		WHERE `+cond+` GROUP BY t.variant_id, t.lot_id`, id)
+		WHERE `+cond+` AND t.location_id = (SELECT id FROM locations WHERE code = 'customer')
+		GROUP BY t.variant_id, t.lot_id`, id)
 	if err != nil {
 		return nil, err
 	}
