@@ -36,15 +36,21 @@ type transferBody struct {
 	Transfer *app.Transfer `json:"transfer"`
 }
 
-// writeTransfer answers with the transfer: status (201 for a new one), or
-// 200 with Idempotent-Replayed when the command was a replay.
+// writeTransfer answers a transfer command with the transfer.
 func (s *server) writeTransfer(w http.ResponseWriter, r *http.Request, t *app.Transfer, status int, replayed bool) {
+	s.writeCommand(w, r, status, replayed, "/api/v1/transfers/"+url.PathEscape(t.Number), transferBody{Transfer: t})
+}
+
+// writeCommand answers a command with body and its Location: status (201
+// for a new document), or 200 with Idempotent-Replayed when the command was
+// a replay and wrote nothing.
+func (s *server) writeCommand(w http.ResponseWriter, r *http.Request, status int, replayed bool, location string, body any) {
 	if replayed {
 		status = http.StatusOK
 		w.Header().Set("Idempotent-Replayed", "true")
 	}
-	w.Header().Set("Location", "/api/v1/transfers/"+url.PathEscape(t.Number))
-	s.writeJSON(w, r, status, transferBody{Transfer: t})
+	w.Header().Set("Location", location)
+	s.writeJSON(w, r, status, body)
 }
 
 // createTransfer handles POST /api/v1/transfers.
@@ -178,13 +184,7 @@ func (s *server) createReturn(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	status := http.StatusCreated
-	if replayed {
-		status = http.StatusOK
-		w.Header().Set("Idempotent-Replayed", "true")
-	}
-	w.Header().Set("Location", "/api/v1/returns/"+strconv.FormatInt(ret.ID, 10))
-	s.writeJSON(w, r, status, returnBody{Return: ret})
+	s.writeCommand(w, r, http.StatusCreated, replayed, "/api/v1/returns/"+strconv.FormatInt(ret.ID, 10), returnBody{Return: ret})
 	return nil
 }
 

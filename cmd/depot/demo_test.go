@@ -49,36 +49,17 @@ func TestSeedDemo(t *testing.T) {
 	if _, err := fmt.Sscanf(text, "Demo warehouse created: %d variants in %d bins.", &variants, &bins); err != nil || variants < 200 || bins < 200 {
 		t.Errorf("demo made %d variants in %d bins (%v), want a few hundred of each", variants, bins, err)
 	}
+	// A second site, and transfer T-1001 on its way to it (demo_returns.go).
+	tr, err := db.Transfer(ctx, "T-1001")
+	if err != nil || tr.Status != app.TransferShipped || len(tr.Lines) != 3 {
+		t.Errorf("demo transfer: %+v %v", tr, err)
+	}
+	if its, err := db.InTransit(ctx, ""); err != nil || len(its) != 3 || its[0].Transfer != "T-1001" || its[0].Qty != 4 {
+		t.Errorf("demo in transit: %+v %v", its, err)
+	}
 	// A second start leaves the demo alone.
 	out.Reset()
 	if err := seedDemo(ctx, db, &out); err != nil || out.Len() != 0 {
 		t.Errorf("second seed: %v, output %q", err, out.String())
-	}
-}
-
-// TestSeedDemoTransfer: the demo has a second site and a transfer on its
-// way to it, in transit in the ledger.
-func TestSeedDemoTransfer(t *testing.T) {
-	ctx := context.Background()
-	sqlite.BcryptCost = 4
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "depot.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := seedDemo(ctx, db, &bytes.Buffer{}); err != nil {
-		t.Fatal(err)
-	}
-	tr, err := db.Transfer(ctx, "T-1001")
-	if err != nil || tr.Status != app.TransferShipped || len(tr.Lines) != 3 {
-		t.Fatalf("demo transfer: %+v %v", tr, err)
-	}
-	its, err := db.InTransit(ctx, "")
-	if err != nil || len(its) != 3 || its[0].Transfer != "T-1001" || its[0].Qty != 4 {
-		t.Errorf("in transit: %+v %v", its, err)
-	}
-	sites, err := db.Sites(ctx)
-	if err != nil || len(sites) != 2 {
-		t.Errorf("sites: %+v %v", sites, err)
 	}
 }
