@@ -23,8 +23,8 @@ type ordersBenchResult struct {
 	Backordered int64   `json:"backordered_units"`
 	Failed      int     `json:"failed"`
 	PerCommit   float64 `json:"orders_per_commit"` // orders released per writer commit
-	EnterS      float64 `json:"enter_s"`    // entering the orders (not part of the figure)
-	VerifyS     float64 `json:"verify_s"`   // depot verify afterwards, reserved check included
+	EnterS      float64 `json:"enter_s"`           // entering the orders (not part of the figure)
+	VerifyS     float64 `json:"verify_s"`          // depot verify afterwards, reserved check included
 }
 
 // benchOrders enters a day of synthetic orders (count of lines lines each)
