@@ -19,6 +19,7 @@ func (s *server) ordersAPIRoutes(r chi.Router) {
 	read.Get("/api/v1/customers/{code}", s.api(s.getCustomer))
 	manage := r.With(s.require(app.ManageOrders))
 	manage.Post("/api/v1/orders", s.api(s.createOrder))
+	manage.Post("/api/v1/orders/release", s.api(s.releaseOrders))
 	manage.Post("/api/v1/orders/{number}/release", s.api(s.releaseOrder))
 	manage.Post("/api/v1/orders/{number}/backorders", s.api(s.allocateBackorders))
 	manage.Post("/api/v1/orders/{number}/cancel", s.api(s.cancelOrder))
@@ -133,6 +134,47 @@ func (s *server) releaseOrder(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.writeJSON(w, r, http.StatusOK, rel)
+	return nil
+}
+
+// maxReleaseOrders bounds the orders of one POST /api/v1/orders/release.
+const maxReleaseOrders = 10_000
+
+// releaseOutcome is one order's answer of POST /api/v1/orders/release.
+type releaseOutcome struct {
+	*app.Release
+	Order string       `json:"order"`
+	Error *errorDetail `json:"error,omitempty"`
+}
+
+// releaseOrders handles POST /api/v1/orders/release {"numbers":[...]}:
+// each order as /orders/{number}/release would, in the order given (which
+// decides who gets scarce stock), in shared commits. 200 with one outcome
+// per number; an order refused has its error and changed nothing.
+func (s *server) releaseOrders(w http.ResponseWriter, r *http.Request) error {
+	var cmd struct {
+		Numbers []string `json:"numbers"`
+	}
+	if err := decodeBody(w, r, &cmd); err != nil {
+		return err
+	}
+	switch {
+	case len(cmd.Numbers) == 0:
+		return app.FieldErrorf("numbers", "give the numbers of the orders to release")
+	case len(cmd.Numbers) > maxReleaseOrders:
+		return app.FieldErrorf("numbers", "has %d orders; release at most %d at once", len(cmd.Numbers), maxReleaseOrders)
+	}
+	out := make([]releaseOutcome, 0, len(cmd.Numbers))
+	for _, o := range s.Orders.ReleaseOrders(r.Context(), cmd.Numbers) {
+		ro := releaseOutcome{Release: o.Release, Order: o.Number}
+		if o.Err != nil {
+			ro.Error = &errorDetail{Code: app.ErrorCode(o.Err), Message: app.ErrorMessage(o.Err), Field: app.ErrorField(o.Err)}
+		}
+		out = append(out, ro)
+	}
+	s.writeJSON(w, r, http.StatusOK, struct {
+		Orders []releaseOutcome `json:"orders"`
+	}{out})
 	return nil
 }
 

@@ -123,3 +123,45 @@ func TestOrdersAPIRefusals(t *testing.T) {
 		t.Fatalf("%d rows written (%v), want none", n, err)
 	}
 }
+
+func TestReleaseOrdersAPI(t *testing.T) {
+	e := newOrdersEnv(t)
+	for _, n := range []string{"SO-A", "SO-B", "SO-C"} {
+		e.do(app.Clerk, "POST", "/api/v1/orders", `{"number":"`+n+`","lines":[{"sku":"BOLT","qty":2}]}`).must(t, http.StatusCreated, nil)
+	}
+	var got struct {
+		Orders []struct {
+			Order       string
+			Allocations []app.ReleasedStock
+			Backorders  []app.BackorderedLine
+			Error       *struct{ Code, Field string }
+		}
+	}
+	// The order given decides: C and A get 2 each of the 5, B the last 1.
+	e.do(app.Clerk, "POST", "/api/v1/orders/release", `{"numbers":["SO-C","SO-A","SO-NONE","SO-B"]}`).must(t, http.StatusOK, &got)
+	if len(got.Orders) != 4 {
+		t.Fatalf("%d outcomes: %+v", len(got.Orders), got)
+	}
+	for i, want := range []struct {
+		order string
+		qty   int64
+		code  string
+	}{{"SO-C", 2, ""}, {"SO-A", 2, ""}, {"SO-NONE", 0, app.ENOTFOUND}, {"SO-B", 1, ""}} {
+		o := got.Orders[i]
+		var q int64
+		for _, a := range o.Allocations {
+			q += a.Qty
+		}
+		code := ""
+		if o.Error != nil {
+			code = o.Error.Code
+		}
+		if o.Order != want.order || q != want.qty || code != want.code {
+			t.Errorf("outcome %d: %s allocated %d error %q, want %s %d %q", i, o.Order, q, code, want.order, want.qty, want.code)
+		}
+	}
+	res := e.do(app.Clerk, "POST", "/api/v1/orders/release", `{"numbers":[]}`)
+	if _, _, field := res.errorOf(t); res.Status != http.StatusBadRequest || field != "numbers" {
+		t.Errorf("no numbers: %d %s", res.Status, res.Body)
+	}
+}
