@@ -45,14 +45,20 @@ func (s *server) createOrder(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.created(w, r, replayed, "/api/v1/orders/"+url.PathEscape(o.Number), orderBody{Order: o})
+	return nil
+}
+
+// created answers a create that may be a replay: 201 with body, or 200
+// with Idempotent-Replayed when the same thing was created before.
+func (s *server) created(w http.ResponseWriter, r *http.Request, replayed bool, location string, body any) {
 	status := http.StatusCreated
 	if replayed {
 		status = http.StatusOK
 		w.Header().Set("Idempotent-Replayed", "true")
 	}
-	w.Header().Set("Location", "/api/v1/orders/"+url.PathEscape(o.Number))
-	s.writeJSON(w, r, status, orderBody{Order: o})
-	return nil
+	w.Header().Set("Location", location)
+	s.writeJSON(w, r, status, body)
 }
 
 // getOrder handles GET /api/v1/orders/{number}.
@@ -239,13 +245,7 @@ func (s *server) createCustomer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	status := http.StatusCreated
-	if replayed {
-		status = http.StatusOK
-		w.Header().Set("Idempotent-Replayed", "true")
-	}
-	w.Header().Set("Location", "/api/v1/customers/"+url.PathEscape(c.Code))
-	s.writeJSON(w, r, status, customerBody{Customer: c})
+	s.created(w, r, replayed, "/api/v1/customers/"+url.PathEscape(c.Code), customerBody{Customer: c})
 	return nil
 }
 
