@@ -2,7 +2,10 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -163,5 +166,55 @@ func TestReleaseOrdersAPI(t *testing.T) {
 	res := e.do(app.Clerk, "POST", "/api/v1/orders/release", `{"numbers":[]}`)
 	if _, _, field := res.errorOf(t); res.Status != http.StatusBadRequest || field != "numbers" {
 		t.Errorf("no numbers: %d %s", res.Status, res.Body)
+	}
+}
+
+// TestReleaseRaceOverHTTP: 20 clients release 20 orders for the last 5
+// units at the same instant; exactly 5 are reserved.
+func TestReleaseRaceOverHTTP(t *testing.T) {
+	e := newOrdersEnv(t)
+	const n = 20
+	for i := 0; i < n; i++ {
+		e.do(app.Clerk, "POST", "/api/v1/orders", fmt.Sprintf(`{"number":"SO-%d","lines":[{"sku":"BOLT","qty":1}]}`, i)).must(t, http.StatusCreated, nil)
+	}
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	rels := make([]app.Release, n)
+	errs := make([]error, n)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			<-start
+			res, err := e.send(e.tokens[app.Clerk], "POST", fmt.Sprintf("/api/v1/orders/SO-%d/release", i), "")
+			if err == nil && res.Status != http.StatusOK {
+				err = fmt.Errorf("status %d: %s", res.Status, res.Body)
+			}
+			if err == nil {
+				err = json.Unmarshal(res.Body, &rels[i])
+			}
+			errs[i] = err
+		}(i)
+	}
+	close(start)
+	wg.Wait()
+	var allocated, backordered int64
+	for i := range rels {
+		if errs[i] != nil {
+			t.Fatalf("SO-%d: %v", i, errs[i])
+		}
+		for _, a := range rels[i].Allocations {
+			allocated += a.Qty
+		}
+		for _, b := range rels[i].Backorders {
+			backordered += b.Qty
+		}
+	}
+	var reserved int64
+	if err := e.raw.QueryRow(`SELECT sum(reserved) FROM inventory_levels`).Scan(&reserved); err != nil {
+		t.Fatal(err)
+	}
+	if allocated != 5 || backordered != n-5 || reserved != 5 {
+		t.Fatalf("allocated %d, backordered %d, reserved %d; want 5, %d, 5", allocated, backordered, reserved, n-5)
 	}
 }
