@@ -23,6 +23,7 @@ func transferUIEnv(t *testing.T) (*uiEnv, *browser) {
 
 func TestTransferPages(t *testing.T) {
 	e, b := transferUIEnv(t)
+	b.get("/orders").has(t, 200, `href="/orders/transfers"`)
 	b.get("/orders/transfers").has(t, 200, "No transfers.", "Nothing in transit.", `href="/orders/transfers/new"`)
 	b.get("/orders/transfers/new").has(t, 200, `<option value="S2"`, `name="l5.from"`)
 

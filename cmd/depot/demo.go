@@ -150,6 +150,9 @@ func seedDemo(ctx context.Context, db *sqlite.DB, w io.Writer) error {
 			return err
 		}
 	}
+	if err := demoOrders(ctx, db); err != nil {
+		return err
+	}
 	if err := demoReturns(ctx, db); err != nil {
 		return err
 	}
