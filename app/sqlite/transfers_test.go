@@ -229,3 +229,34 @@ func TestTransferRefusals(t *testing.T) {
 		t.Errorf("in transit: %v", got)
 	}
 }
+
+// TestTransferLeavesReleasedOrderStock: an order released at the source
+// site reserves its stock; a transfer may take only what is left available.
+func TestTransferLeavesReleasedOrderStock(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t, sqlite.Options{})
+	mustTwoSites(t, db)
+	if _, _, err := db.CreateOrder(ctx, app.NewOrder{Number: "SO-1", Site: "WH", Lines: []app.NewOrderLine{{SKU: "SKU-1", Qty: 7}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ReleaseOrder(ctx, "SO-1"); err != nil {
+		t.Fatal(err)
+	}
+	for n, qty := range map[string]int64{"T-4": 4, "T-3": 3} {
+		if _, _, err := db.CreateTransfer(ctx, app.NewTransfer{Number: n, From: "WH", To: "S2",
+			Lines: []app.NewTransferLine{{SKU: "SKU-1", Qty: qty, From: "A-01"}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, _, err := db.ShipTransfer(ctx, "T-4", 0)
+	if app.ErrorCode(err) != app.ECONFLICT || !strings.Contains(err.Error(), "7 reserved for orders") {
+		t.Fatalf("transferring stock an order holds: %v", err)
+	}
+	if _, _, err := db.ShipTransfer(ctx, "T-3", 0); err != nil {
+		t.Fatalf("transferring the 3 available: %v", err)
+	}
+	rep, err := db.Verify(ctx)
+	if err != nil || len(rep.Problems) != 0 {
+		t.Errorf("verify: %+v %v", rep, err)
+	}
+}
