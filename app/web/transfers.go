@@ -27,6 +27,7 @@ func (s *server) transfersAPIRoutes(r chi.Router) {
 	}
 	if s.Returns != nil {
 		read.Get("/api/v1/returns/{id}", s.api(s.getReturn))
+		read.Get("/api/v1/returnable", s.api(s.getReturnable))
 		manage.Post("/api/v1/returns", s.api(s.createReturn))
 	}
 }
@@ -203,5 +204,23 @@ func (s *server) getReturn(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.writeJSON(w, r, http.StatusOK, returnBody{Return: ret})
+	return nil
+}
+
+// getReturnable handles GET /api/v1/returnable?scan=: what the shipment
+// with that tracking number (or else the order with that number) shipped,
+// and what came back of it.
+func (s *server) getReturnable(w http.ResponseWriter, r *http.Request) error {
+	q, err := queryParams(r, "scan")
+	if err != nil {
+		return err
+	}
+	rt, err := s.Returns.Returnable(r.Context(), q["scan"])
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, r, http.StatusOK, struct {
+		Returnable *app.Returnable `json:"returnable"`
+	}{rt})
 	return nil
 }

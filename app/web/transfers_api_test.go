@@ -186,6 +186,14 @@ func TestReturnsAPI(t *testing.T) {
 	if got.Return.Lines[0].Qty != 2 || got.Return.Lines[0].Location != "A-01" || got.Return.Movement == 0 {
 		t.Errorf("get %s: %+v", loc, got.Return)
 	}
+	var rt struct{ Returnable app.Returnable }
+	e.do(app.Viewer, "GET", "/api/v1/returnable?scan=TRK-1", "").must(t, http.StatusOK, &rt)
+	if rt.Returnable.Order != "SO-1" || len(rt.Returnable.Lines) != 1 || rt.Returnable.Lines[0].Shipped != 3 || rt.Returnable.Lines[0].Returned != 3 {
+		t.Errorf("returnable: %+v", rt)
+	}
+	if r := e.do(app.Viewer, "GET", "/api/v1/returnable?scan=", ""); r.Status != 400 {
+		t.Errorf("returnable without a scan: %d", r.Status)
+	}
 	if r := e.do(app.Viewer, "GET", "/api/v1/returns/abc", ""); r.Status != 400 {
 		t.Errorf("bad id: %d", r.Status)
 	}
