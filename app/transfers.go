@@ -89,6 +89,37 @@ func (t *NewTransfer) Validate() error {
 	return nil
 }
 
+// ShipTransfer is the command that ships an open transfer into transit.
+// Carrier, Service and Tracking are optional: given a carrier, the
+// transfer leaves as a shipment (the shipments row names the transfer).
+type ShipTransfer struct {
+	Number   string `json:"-"` // from the URL
+	Carrier  string `json:"carrier,omitempty"`
+	Service  string `json:"service,omitempty"`
+	Tracking string `json:"tracking,omitempty"`
+	UserID   int64  `json:"-"`
+}
+
+// Validate checks and trims the command. Errors are invalid, naming the
+// field.
+func (c *ShipTransfer) Validate() error {
+	c.Number, c.Carrier = strings.TrimSpace(c.Number), strings.TrimSpace(c.Carrier)
+	c.Service, c.Tracking = strings.TrimSpace(c.Service), strings.TrimSpace(c.Tracking)
+	if err := checkCode("number", c.Number); err != nil {
+		return err
+	}
+	if c.Carrier == "" && (c.Service != "" || c.Tracking != "") {
+		return FieldErrorf("carrier", "is required with a service or tracking number")
+	}
+	if err := checkText("carrier", c.Carrier, 0, 64); err != nil {
+		return err
+	}
+	if err := checkText("service", c.Service, 0, 200); err != nil {
+		return err
+	}
+	return checkText("tracking", c.Tracking, 0, 100)
+}
+
 // ReceiveTransfer is the command that takes a shipped transfer out of
 // transit at its destination, in full or in part. Lines empty receives
 // everything still in transit into To. IdempotencyKey names this receipt:
@@ -173,6 +204,11 @@ type Transfer struct {
 	// ShippedAt and ReceivedAt are set once shipped, and received in full.
 	ShippedAt  *time.Time `json:"shipped_at,omitempty"`
 	ReceivedAt *time.Time `json:"received_at,omitempty"`
+	// Carrier, Service and Tracking are the shipment's when it left with
+	// a carrier.
+	Carrier  string `json:"carrier,omitempty"`
+	Service  string `json:"service,omitempty"`
+	Tracking string `json:"tracking,omitempty"`
 	// ShipMovement is the transfer_out movement; ReceiveMovements are the
 	// transfer_in movements, oldest first (one per receipt).
 	ShipMovement     int64   `json:"ship_movement,omitempty"`
@@ -254,12 +290,13 @@ type TransferService interface {
 	// true when the same transfer was created before.
 	CreateTransfer(ctx context.Context, t NewTransfer) (tr *Transfer, replayed bool, err error)
 	// ShipTransfer posts the transfer_out movement of an open transfer:
-	// every line from its place into transit, in one movement. Stock
-	// reserved for orders is not taken. Shipping a shipped transfer
-	// again returns it with replayed true. Errors: not_found, conflict
-	// (not enough available stock, the transfer is received or
-	// cancelled, a lot recalled or expired).
-	ShipTransfer(ctx context.Context, number string, userID int64) (tr *Transfer, replayed bool, err error)
+	// every line from its place into transit, in one movement, and with a
+	// carrier a shipments row for it. Stock reserved for orders is not
+	// taken. Shipping a shipped transfer again returns it with replayed
+	// true. Errors: invalid (carrier, tracking), not_found, conflict (not
+	// enough available stock, the transfer is cancelled, a lot recalled
+	// or expired).
+	ShipTransfer(ctx context.Context, c ShipTransfer) (tr *Transfer, replayed bool, err error)
 	// ReceiveTransfer posts one transfer_in movement out of transit into
 	// places of the destination site; the transfer is received when
 	// nothing of it is left in transit. Errors: invalid (a place not at

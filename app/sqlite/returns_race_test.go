@@ -22,7 +22,7 @@ func TestReturnsAndReceiptsRace(t *testing.T) {
 		Lines: []app.NewTransferLine{{SKU: "SKU-1", Qty: 5, From: "A-01"}}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := db.ShipTransfer(ctx, "T-1", 0); err != nil {
+	if _, _, err := db.ShipTransfer(ctx, app.ShipTransfer{Number: "T-1"}); err != nil {
 		t.Fatal(err)
 	}
 	const clerks = 12

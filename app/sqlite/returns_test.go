@@ -136,6 +136,18 @@ func TestReturnDispositionsAndLimits(t *testing.T) {
 		})
 	}
 
+	// A shipment that carried a transfer takes no customer returns.
+	if _, _, err := db.CreateTransfer(ctx, app.NewTransfer{Number: "T-9", From: "WH", To: "S2",
+		Lines: []app.NewTransferLine{{SKU: "SKU-1", Qty: 1, From: "A-02"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := db.ShipTransfer(ctx, app.ShipTransfer{Number: "T-9", Carrier: "own van", Tracking: "VAN-9"}); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = db.ReceiveReturn(ctx, app.NewReturn{IdempotencyKey: "k9", Tracking: "VAN-9", Lines: []app.NewReturnLine{{SKU: "SKU-1", Qty: 1, Disposition: app.Scrap}}})
+	if app.ErrorField(err) != "tracking" || !strings.Contains(err.Error(), "carried transfer T-9") {
+		t.Fatalf("return against a transfer's shipment: %v", err)
+	}
 	// A lot-tracked SKU may leave the lot out when the shipment shipped one.
 	ret, _, err = db.ReceiveReturn(ctx, app.NewReturn{IdempotencyKey: "rma-2", Tracking: "TRK-2",
 		Lines: []app.NewReturnLine{{SKU: "LOT-1", Qty: 3, Disposition: app.Quarantine, Location: "q-1"}}})

@@ -29,13 +29,15 @@ func (db *DB) CreateTransfer(ctx context.Context, t app.NewTransfer) (*app.Trans
 }
 
 // ShipTransfer ships an open transfer; see app.TransferService.
-func (db *DB) ShipTransfer(ctx context.Context, number string, userID int64) (*app.Transfer, bool, error) {
-	number = strings.TrimSpace(number)
-	v, err := db.w.Do(ctx, func(tx *Tx) (any, error) { return tx.shipTransfer(number, userID) })
+func (db *DB) ShipTransfer(ctx context.Context, c app.ShipTransfer) (*app.Transfer, bool, error) {
+	if err := c.Validate(); err != nil {
+		return nil, false, err
+	}
+	v, err := db.w.Do(ctx, func(tx *Tx) (any, error) { return tx.shipTransfer(&c) })
 	if err != nil {
 		return nil, false, err
 	}
-	tr, err := db.Transfer(ctx, number)
+	tr, err := db.Transfer(ctx, c.Number)
 	return tr, v.(bool), err
 }
 
@@ -300,8 +302,8 @@ func lotRefOf(code string) *app.LotRef {
 
 // shipTransfer posts the transfer_out movement of an open transfer and
 // marks it shipped; it returns true when the transfer was shipped before.
-func (tx *Tx) shipTransfer(number string, userID int64) (any, error) {
-	h, err := tx.transferHead(number)
+func (tx *Tx) shipTransfer(c *app.ShipTransfer) (any, error) {
+	h, err := tx.transferHead(c.Number)
 	if err != nil {
 		return nil, err
 	}
@@ -315,7 +317,7 @@ func (tx *Tx) shipTransfer(number string, userID int64) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := app.PostMovement{Kind: app.TransferOut, IdempotencyKey: "transfer-out-" + h.number, UserID: userID,
+	cmd := app.PostMovement{Kind: app.TransferOut, IdempotencyKey: "transfer-out-" + h.number, UserID: c.UserID,
 		Reference: &app.Reference{Type: "transfer", ID: h.number}, Note: "transfer " + h.number + " to " + h.to}
 	for i, l := range lines {
 		// A place may have moved to another site since the transfer was
@@ -328,6 +330,12 @@ func (tx *Tx) shipTransfer(number string, userID int64) (any, error) {
 	m, err := tx.post(cmd)
 	if err != nil {
 		return nil, err
+	}
+	if c.Carrier != "" {
+		if _, err := tx.exec(`INSERT INTO shipments (transfer_id, carrier, service, tracking, status, movement_id, created_by, created_at, shipped_at)
+			VALUES (?, ?, ?, ?, 'shipped', ?, ?, ?, ?)`, h.id, c.Carrier, c.Service, null(c.Tracking), m.ID, nullID(c.UserID), ms(tx.Now), ms(tx.Now)); err != nil {
+			return nil, err
+		}
 	}
 	_, err = tx.exec(`UPDATE transfers SET status = 'shipped', ship_movement_id = ?, shipped_at = ? WHERE id = ?`, m.ID, ms(tx.Now), h.id)
 	return false, err

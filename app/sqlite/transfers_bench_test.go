@@ -25,7 +25,7 @@ func BenchmarkTransferRoundTrip(b *testing.B) {
 			{SKU: "SKU-1", Qty: 2, From: "A-01"}, {SKU: "LOT-1", Lot: "L1", Qty: 3, From: "A-02"}}}); err != nil {
 			b.Fatal(err)
 		}
-		if _, _, err := db.ShipTransfer(ctx, n, 0); err != nil {
+		if _, _, err := db.ShipTransfer(ctx, app.ShipTransfer{Number: n}); err != nil {
 			b.Fatal(err)
 		}
 		if _, _, err := db.ReceiveTransfer(ctx, app.ReceiveTransfer{Number: n, IdempotencyKey: "r", To: "B-01"}); err != nil {
@@ -95,7 +95,7 @@ func BenchmarkInTransitOfVariant(b *testing.B) {
 			{SKU: "LOT-1", Lot: "L1", Qty: 1, From: "A-02"}}}); err != nil {
 			b.Fatal(err)
 		}
-		if _, _, err := db.ShipTransfer(ctx, n, 0); err != nil {
+		if _, _, err := db.ShipTransfer(ctx, app.ShipTransfer{Number: n}); err != nil {
 			b.Fatal(err)
 		}
 	}

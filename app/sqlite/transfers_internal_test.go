@@ -48,14 +48,14 @@ func TestTransferKeepsReservedStock(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	_, _, err = db.ShipTransfer(ctx, "T-BIG", 0)
+	_, _, err = db.ShipTransfer(ctx, app.ShipTransfer{Number: "T-BIG"})
 	if app.ErrorCode(err) != app.ECONFLICT || !strings.Contains(err.Error(), "8 reserved for orders") {
 		t.Fatalf("shipping reserved stock on a transfer: %v", err)
 	}
 	if tr, _ := db.Transfer(ctx, "T-BIG"); tr.Status != app.TransferOpen {
 		t.Fatalf("refused transfer is %s", tr.Status)
 	}
-	if tr, _, err := db.ShipTransfer(ctx, "T-SMALL", 0); err != nil || tr.Status != app.TransferShipped {
+	if tr, _, err := db.ShipTransfer(ctx, app.ShipTransfer{Number: "T-SMALL"}); err != nil || tr.Status != app.TransferShipped {
 		t.Fatalf("shipping the available 2: %+v %v", tr, err)
 	}
 	var onHand, reserved int64

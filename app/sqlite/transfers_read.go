@@ -26,6 +26,11 @@ func (db *DB) Transfer(ctx context.Context, number string) (*app.Transfer, error
 		return nil, err
 	}
 	t.CreatedAt, t.ShippedAt, t.ReceivedAt, t.ShipMovement = fromMs(created), optTime(shipped), optTime(received), shipMovement.Int64
+	err = db.read.QueryRowContext(ctx, `SELECT carrier, service, ifnull(tracking, '') FROM shipments
+		WHERE transfer_id = ? ORDER BY id DESC LIMIT 1`, id).Scan(&t.Carrier, &t.Service, &t.Tracking)
+	if err != nil && err != sql.ErrNoRows {
+		return nil, err
+	}
 	rows, err := db.read.QueryContext(ctx, `SELECT l.line_no, v.sku, ifnull(lo.code, ''), l.qty, p.code, ifnull(d.code, ''), l.received_qty
 		FROM transfer_lines l JOIN variants v ON v.id = l.variant_id JOIN locations p ON p.id = l.from_location_id
 		LEFT JOIN locations d ON d.id = l.to_location_id LEFT JOIN lots lo ON lo.id = l.lot_id

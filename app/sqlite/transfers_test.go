@@ -68,8 +68,11 @@ func TestTransferShipAndReceiveInParts(t *testing.T) {
 		t.Fatalf("create again: replayed %v, %v", replayed, err)
 	}
 
-	tr, replayed, err = db.ShipTransfer(ctx, "t-1", 0)
-	if err != nil || replayed || tr.Status != app.TransferShipped || tr.ShipMovement == 0 || tr.ShippedAt == nil {
+	if _, _, err := db.ShipTransfer(ctx, app.ShipTransfer{Number: "T-1", Tracking: "1Z1"}); app.ErrorField(err) != "carrier" {
+		t.Fatalf("tracking without a carrier: %v", err)
+	}
+	tr, replayed, err = db.ShipTransfer(ctx, app.ShipTransfer{Number: "t-1", Carrier: "own van", Tracking: "VAN-7"})
+	if err != nil || replayed || tr.Status != app.TransferShipped || tr.ShipMovement == 0 || tr.ShippedAt == nil || tr.Carrier != "own van" || tr.Tracking != "VAN-7" {
 		t.Fatalf("ship: %+v %v %v", tr, replayed, err)
 	}
 	if got := OnHand(t, db, "SKU-1", "A-01"); got != 4 {
@@ -86,7 +89,7 @@ func TestTransferShipAndReceiveInParts(t *testing.T) {
 		t.Errorf("in transit after ship: %v", got)
 	}
 	n := movementCount(t, db)
-	if _, replayed, err := db.ShipTransfer(ctx, "T-1", 0); err != nil || !replayed || movementCount(t, db) != n {
+	if _, replayed, err := db.ShipTransfer(ctx, app.ShipTransfer{Number: "T-1"}); err != nil || !replayed || movementCount(t, db) != n {
 		t.Fatalf("ship again: replayed %v, %v, movements %d (was %d)", replayed, err, movementCount(t, db), n)
 	}
 
@@ -192,7 +195,7 @@ func TestTransferRefusals(t *testing.T) {
 		t.Errorf("receiving before shipping: %v", err)
 	}
 	// 20 of SKU-1 at A-01 is more than the 10 there: nothing moves.
-	_, _, err = db.ShipTransfer(ctx, "T-2", 0)
+	_, _, err = db.ShipTransfer(ctx, app.ShipTransfer{Number: "T-2"})
 	if app.ErrorCode(err) != app.ECONFLICT || !strings.Contains(err.Error(), "has 10 on hand") {
 		t.Fatalf("shipping more than on hand: %v", err)
 	}
@@ -202,14 +205,14 @@ func TestTransferRefusals(t *testing.T) {
 	if tr, err := db.CancelTransfer(ctx, "T-2", 0); err != nil || tr.Status != app.TransferCancelled {
 		t.Fatalf("cancel: %+v %v", tr, err)
 	}
-	if _, _, err := db.ShipTransfer(ctx, "T-2", 0); app.ErrorCode(err) != app.ECONFLICT {
+	if _, _, err := db.ShipTransfer(ctx, app.ShipTransfer{Number: "T-2"}); app.ErrorCode(err) != app.ECONFLICT {
 		t.Errorf("shipping a cancelled transfer: %v", err)
 	}
 
 	if _, _, err := db.CreateTransfer(ctx, app.NewTransfer{Number: "T-3", From: "WH", To: "S2", Lines: line("SKU-1", "", 3, "A-01")}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := db.ShipTransfer(ctx, "T-3", 0); err != nil {
+	if _, _, err := db.ShipTransfer(ctx, app.ShipTransfer{Number: "T-3"}); err != nil {
 		t.Fatal(err)
 	}
 	for name, c := range map[string]app.ReceiveTransfer{
@@ -248,11 +251,11 @@ func TestTransferLeavesReleasedOrderStock(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	_, _, err := db.ShipTransfer(ctx, "T-4", 0)
+	_, _, err := db.ShipTransfer(ctx, app.ShipTransfer{Number: "T-4"})
 	if app.ErrorCode(err) != app.ECONFLICT || !strings.Contains(err.Error(), "7 reserved for orders") {
 		t.Fatalf("transferring stock an order holds: %v", err)
 	}
-	if _, _, err := db.ShipTransfer(ctx, "T-3", 0); err != nil {
+	if _, _, err := db.ShipTransfer(ctx, app.ShipTransfer{Number: "T-3"}); err != nil {
 		t.Fatalf("transferring the 3 available: %v", err)
 	}
 	rep, err := db.Verify(ctx)

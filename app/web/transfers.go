@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -69,13 +70,25 @@ func (s *server) createTransfer(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// shipTransfer handles POST /api/v1/transfers/{number}/ship (no body).
+// shipTransfer handles POST /api/v1/transfers/{number}/ship: no body, or
+// {"carrier","service","tracking"}.
 func (s *server) shipTransfer(w http.ResponseWriter, r *http.Request) error {
 	number, err := pathParam(r, "number")
 	if err != nil {
 		return err
 	}
-	t, replayed, err := s.Transfers.ShipTransfer(r.Context(), number, userFrom(r.Context()).ID)
+	var cmd app.ShipTransfer
+	body, err := readBody(w, r)
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(body)) > 0 {
+		if err := app.DecodeJSON(body, &cmd); err != nil {
+			return err
+		}
+	}
+	cmd.Number, cmd.UserID = number, userFrom(r.Context()).ID
+	t, replayed, err := s.Transfers.ShipTransfer(r.Context(), cmd)
 	if err != nil {
 		return err
 	}

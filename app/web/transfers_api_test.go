@@ -105,9 +105,16 @@ func TestTransfersAPI(t *testing.T) {
 		t.Fatal("a refused transfer was written")
 	}
 
-	e.do(app.Clerk, "POST", "/api/v1/transfers/T-1/ship", "").must(t, http.StatusOK, &got)
-	if got.Transfer.Status != "shipped" || got.Transfer.ShipMovement == 0 || got.Transfer.Lines[0].InTransit != 4 {
+	r = e.do(app.Clerk, "POST", "/api/v1/transfers/T-1/ship", `{"tracking":"VAN-1"}`)
+	if _, _, field := r.errorOf(t); r.Status != 400 || field != "carrier" {
+		t.Fatalf("tracking without a carrier: %d %s", r.Status, r.Body)
+	}
+	e.do(app.Clerk, "POST", "/api/v1/transfers/T-1/ship", `{"carrier":"own van","tracking":"VAN-1"}`).must(t, http.StatusOK, &got)
+	if got.Transfer.Status != "shipped" || got.Transfer.ShipMovement == 0 || got.Transfer.Lines[0].InTransit != 4 || got.Transfer.Tracking != "VAN-1" {
 		t.Fatalf("ship: %+v", got.Transfer)
+	}
+	if r := e.do(app.Clerk, "POST", "/api/v1/transfers/T-1/ship", "").must(t, http.StatusOK, nil); r.Header.Get("Idempotent-Replayed") != "true" {
+		t.Error("shipping again: no replay header")
 	}
 	var transit struct {
 		InTransit []app.InTransit `json:"in_transit"`

@@ -209,8 +209,13 @@ func (s *server) shipTransferForm(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	t, replayed, err := s.Transfers.ShipTransfer(r.Context(), number, sessionFrom(r.Context()).User.ID)
+	f := formOf(r, "carrier", "service", "tracking")
+	t, replayed, err := s.Transfers.ShipTransfer(r.Context(), app.ShipTransfer{Number: number, Carrier: f.Value("carrier"),
+		Service: f.Value("service"), Tracking: f.Value("tracking"), UserID: sessionFrom(r.Context()).User.ID})
 	if err != nil {
+		if f := app.ErrorField(err); f == "carrier" || f == "service" || f == "tracking" {
+			return s.refuseTransfer(w, r, formOf(r, "carrier", "service", "tracking"), err)
+		}
 		return s.refuseTransfer(w, r, views.Form{}, lineErrorAsForm(err))
 	}
 	_, _, inTransit := t.Units()

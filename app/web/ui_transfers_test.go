@@ -46,12 +46,13 @@ func TestTransferPages(t *testing.T) {
 	}
 	b.get("/orders/transfers/T-1").has(t, 200, "Transfer T-1 planned", `id="ship-transfer"`, `<dd id="transfer-status">open</dd>`)
 
-	r = b.post("/orders/transfers/T-1", "/orders/transfers/T-1/ship", url.Values{})
+	b.post("/orders/transfers/T-1", "/orders/transfers/T-1/ship", url.Values{"tracking": {"VAN-1"}}).has(t, 400, `id="f-carrier-error"`, `value="VAN-1"`)
+	r = b.post("/orders/transfers/T-1", "/orders/transfers/T-1/ship", url.Values{"carrier": {"own van"}, "tracking": {"VAN-1"}})
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("ship: %d %s", r.Status, r.Body)
 	}
 	page := b.get("/orders/transfers/T-1")
-	page.has(t, 200, "4 units in transit to S2", `<dd id="transfer-status">shipped</dd>`, `name="q1" type="text" value="4"`, `id="receive-transfer"`)
+	page.has(t, 200, "4 units in transit to S2", "own van, tracking VAN-1", `<dd id="transfer-status">shipped</dd>`, `name="q1" type="text" value="4"`, `id="receive-transfer"`)
 	if onHand(t, e, "SKU-1", "A-01") != 6 {
 		t.Fatalf("A-01 after ship: %d", onHand(t, e, "SKU-1", "A-01"))
 	}

@@ -44,7 +44,7 @@ func demoReturns(ctx context.Context, db *sqlite.DB) error {
 	if _, _, err := db.CreateTransfer(ctx, t); err != nil {
 		return fmt.Errorf("demo transfer: %w", err)
 	}
-	if _, _, err := db.ShipTransfer(ctx, t.Number, 0); err != nil {
+	if _, _, err := db.ShipTransfer(ctx, app.ShipTransfer{Number: t.Number, Carrier: "own van"}); err != nil {
 		return fmt.Errorf("demo transfer: %w", err)
 	}
 	return nil
