@@ -133,6 +133,9 @@ func verify(ctx context.Context, rdb *sql.DB) (*VerifyReport, error) {
 	if err := checkReserved(ctx, rdb, rep); err != nil {
 		return nil, err
 	}
+	if err := checkTransit(ctx, rdb, rep); err != nil {
+		return nil, err
+	}
 	var orphans int64
 	if err := rdb.QueryRowContext(ctx, `SELECT count(*) FROM inventory_transactions WHERE movement_id > ?`, maxID.Int64).Scan(&orphans); err != nil {
 		return nil, err
