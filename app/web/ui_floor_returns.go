@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/a-h/templ"
 
@@ -50,7 +51,8 @@ func (s *server) returnsModel(r *http.Request, scan string, f views.Form) (views
 
 // postFloorReturn handles POST /floor/returns: one item (a unit, or the
 // quantity typed) back from the scanned shipment or order, with the
-// disposition of the button pressed. Each post is one return.
+// disposition of the button pressed (or of the place scanned last). Each
+// post is one return.
 func (s *server) postFloorReturn(w http.ResponseWriter, r *http.Request) error {
 	f := formOf(r, "key", "scan", "item", "lot", "qty", "location", "disposition")
 	src, err := s.Returns.Returnable(r.Context(), f.Value("scan"))
@@ -68,7 +70,11 @@ func (s *server) postFloorReturn(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.refuse(w, r, f, err, page)
 	}
-	line := app.NewReturnLine{SKU: l.SKU, Qty: l.Qty, Disposition: f.Value("disposition"), Location: f.Value("location")}
+	disposition, err := s.scannedDisposition(r, f)
+	if err != nil {
+		return s.refuse(w, r, f, err, page)
+	}
+	line := app.NewReturnLine{SKU: l.SKU, Qty: l.Qty, Disposition: disposition, Location: f.Value("location")}
 	if l.Lot != nil {
 		line.Lot = l.Lot.Code
 	}
@@ -93,6 +99,28 @@ func (s *server) postFloorReturn(w http.ResponseWriter, r *http.Request) error {
 	s.setFlash(w, msg+".")
 	http.Redirect(w, r, "/floor/returns?scan="+url.QueryEscape(f.Value("scan")), http.StatusSeeOther)
 	return nil
+}
+
+// scannedDisposition is the button pressed, or, when the form was sent by
+// the last scan (a scanner alone presses no button), what the scanned place
+// says: a quarantine place quarantines, any other place restocks.
+func (s *server) scannedDisposition(r *http.Request, f views.Form) (string, error) {
+	if d := f.Value("disposition"); d != "" || f.Value("location") == "" {
+		if d == "" {
+			return "", app.FieldErrorf("disposition", "press Restock, Quarantine or Scrap (or scan the place the item goes to)")
+		}
+		return d, nil
+	}
+	q, err := s.Returns.QuarantinePlaces(r.Context())
+	if err != nil {
+		return "", err
+	}
+	for _, code := range q {
+		if strings.EqualFold(code, f.Value("location")) {
+			return app.Quarantine, nil
+		}
+	}
+	return app.Restock, nil
 }
 
 func dispositionText(l app.ReturnLine) string {

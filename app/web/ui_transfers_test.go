@@ -91,7 +91,7 @@ func TestTransferPages(t *testing.T) {
 
 func TestFloorReturns(t *testing.T) {
 	e, b := transferUIEnv(t)
-	shiptest.ShippedOrder(t, e.db, e.raw, "SO-7", "TRK-7", "A-01", shiptest.Line{SKU: "SKU-1", Qty: 3})
+	shiptest.ShippedOrder(t, e.db, e.raw, "SO-7", "TRK-7", "A-01", shiptest.Line{SKU: "SKU-1", Qty: 4})
 	b.get("/floor").has(t, 200, `href="/floor/returns"`)
 	b.get("/floor/returns").has(t, 200, `id="return-scan-form"`)
 	b.get("/floor/returns?scan=NOPE").has(t, 404, `id="f-scan-error"`, "no shipped shipment has tracking number")
@@ -108,8 +108,8 @@ func TestFloorReturns(t *testing.T) {
 		t.Fatalf("restock: %d %s %s", r.Status, r.Header.Get("Location"), r.Body)
 	}
 	b.get("/floor/returns?scan=TRK-7").has(t, 200, "2 SKU-1 restocked at A-01", `<td class="num returned">2</td>`)
-	if got := onHand(t, e, "SKU-1", "A-01"); got != 9 {
-		t.Fatalf("A-01 after the return: %d, want 9", got)
+	if got := onHand(t, e, "SKU-1", "A-01"); got != 8 { // 10 - 4 shipped + 2 back
+		t.Fatalf("A-01 after the return: %d, want 8", got)
 	}
 	// A double submit posts once.
 	b.post("/floor/returns?scan=TRK-7", "/floor/returns", restock)
@@ -117,10 +117,12 @@ func TestFloorReturns(t *testing.T) {
 		t.Fatalf("returns after a double submit: %d", e.count("returns"))
 	}
 
-	over := url.Values{"key": {"ui-over"}, "scan": {"TRK-7"}, "item": {"SKU-1"}, "qty": {"2"}, "disposition": {"scrap"}}
-	b.post("/floor/returns?scan=TRK-7", "/floor/returns", over).has(t, 400, `id="f-qty-error"`, "2 came back before; 2 cannot come back")
+	over := url.Values{"key": {"ui-over"}, "scan": {"TRK-7"}, "item": {"SKU-1"}, "qty": {"3"}, "disposition": {"scrap"}}
+	b.post("/floor/returns?scan=TRK-7", "/floor/returns", over).has(t, 400, `id="f-qty-error"`, "2 came back before; 3 cannot come back")
 	noPlace := url.Values{"key": {"ui-np"}, "scan": {"TRK-7"}, "item": {"SKU-1"}, "disposition": {"restock"}}
 	b.post("/floor/returns?scan=TRK-7", "/floor/returns", noPlace).has(t, 400, `id="f-location-error"`)
+	b.post("/floor/returns?scan=TRK-7", "/floor/returns", url.Values{"key": {"ui-nd"}, "scan": {"TRK-7"}, "item": {"SKU-1"}}).
+		has(t, 400, `id="f-disposition-error"`, "press Restock, Quarantine or Scrap")
 
 	// Against the order number, a quarantine with no place goes to the only
 	// quarantine place.
@@ -130,6 +132,12 @@ func TestFloorReturns(t *testing.T) {
 	}
 	if got := onHand(t, e, "SKU-1", "Q-1"); got != 1 {
 		t.Fatalf("Q-1 after the return: %d", got)
+	}
+	// Sent by the last scan, with no button: the quarantine place scanned
+	// says quarantine.
+	r = b.post("/floor/returns?scan=SO-7", "/floor/returns", url.Values{"key": {"ui-q2"}, "scan": {"SO-7"}, "item": {"SKU-1"}, "location": {"q-1"}})
+	if r.Status != http.StatusSeeOther || onHand(t, e, "SKU-1", "Q-1") != 2 {
+		t.Fatalf("quarantine by scan: %d, Q-1 holds %d: %s", r.Status, onHand(t, e, "SKU-1", "Q-1"), r.Body)
 	}
 	ret, err := e.db.Return(context.Background(), 2)
 	if err != nil || ret.Order != "SO-7" || ret.Shipment != 0 || ret.User != "clara" {
