@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"testing"
 
@@ -31,7 +32,7 @@ func newPurchasingEnv(t *testing.T) *env {
 // fakeReceiptSQL stands in for the receiving branch until it is merged: it
 // writes a receipt of qty units (damaged of them to quarantine) against line
 // 1 of the order straight into the tables, as a receipt leaves them.
-func fakeReceiptSQL(t *testing.T, e *env, number string, qty, damaged int64) {
+func fakeReceiptSQL(t *testing.T, raw *sql.DB, number string, qty, damaged int64) {
 	t.Helper()
 	for _, q := range []string{
 		`UPDATE purchase_order_lines SET received_qty = received_qty + ?2, damaged_qty = damaged_qty + ?3,
@@ -48,7 +49,7 @@ func fakeReceiptSQL(t *testing.T, e *env, number string, qty, damaged int64) {
 			SELECT r.id, l.id, l.variant_id, ?3, 'damaged', r.dock_id FROM receipts r JOIN purchase_order_lines l ON l.po_id = r.po_id AND l.line_no = 1
 			WHERE r.idempotency_key = 'fake-' || ?1`,
 	} {
-		if _, err := e.raw.Exec(q, number, qty, damaged); err != nil {
+		if _, err := raw.Exec(q, number, qty, damaged); err != nil {
 			t.Fatalf("fake receipt: %v", err)
 		}
 	}
@@ -186,7 +187,7 @@ func TestPurchaseOrdersAPI(t *testing.T) {
 	if code, _, f := e.do(app.Clerk, "PUT", "/api/v1/purchase-orders/PO-1", po1).errorOf(t); code != "conflict" || f != "" {
 		t.Errorf("editing a sent order: %s %s", code, f)
 	}
-	fakeReceiptSQL(t, e, "PO-1", 5, 1)
+	fakeReceiptSQL(t, e.raw, "PO-1", 5, 1)
 	e.do(app.Viewer, "GET", "/api/v1/purchase-orders/PO-1", "").must(t, 200, &po)
 	if l := po.Lines[0]; l.Ordered != 12 || l.Received != 5 || l.Damaged != 1 || l.Outstanding != 7 {
 		t.Errorf("line after a receipt: %+v", l)
