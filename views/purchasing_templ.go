@@ -1790,7 +1790,7 @@ func POForm(p Page, m POFormModel) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = FormError(m.Form.FormError(poFormFields(m.Rows)...)).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = FormError(m.Form.FormError(poFormFields(m.Rows, m.Number == "")...)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1983,8 +1983,13 @@ func SKUOptions(hits []app.VariantHit) templ.Component {
 
 func poRow(i int, name string) string { return "l" + strconv.Itoa(i) + "." + name }
 
-func poFormFields(rows int) []string {
-	out := []string{"number", "supplier", "expected_on", "dock", "note"}
+// poFormFields are the inputs of the form; an edit has no number input,
+// so an error about the number shows above the form.
+func poFormFields(rows int, number bool) []string {
+	out := []string{"supplier", "expected_on", "dock", "note"}
+	if number {
+		out = append(out, "number")
+	}
 	for i := 0; i < rows; i++ {
 		for _, f := range []string{"sku", "qty", "cost", "expected_on"} {
 			out = append(out, poRow(i, f))

@@ -674,7 +674,7 @@ func SupplierForm(p Page, m SupplierFormModel) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = FormError(m.Form.FormError("code", "name", "email", "phone")).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = FormError(m.Form.FormError(supplierFormFields(m.Code == "")...)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -729,6 +729,15 @@ func SupplierForm(p Page, m SupplierFormModel) templ.Component {
 		}
 		return nil
 	})
+}
+
+// supplierFormFields are the inputs of the form; an edit has no code
+// input, so an error about the code shows above the form.
+func supplierFormFields(code bool) []string {
+	if code {
+		return []string{"code", "name", "email", "phone"}
+	}
+	return []string{"name", "email", "phone"}
 }
 
 func supplierFormAction(code string) templ.SafeURL {

@@ -101,6 +101,9 @@ func TestPurchasingPages(t *testing.T) {
 		t.Fatalf("edit order: %d %s", r.Status, r.Body)
 	}
 
+	clerk.post("/purchasing/new", "/purchasing/orders/PO-9/edit", edit).has(t, 404, `class="error form-error"`, "no purchase order has number")
+	clerk.post("/purchasing/suppliers/new", "/purchasing/suppliers/NOPE/edit", url.Values{"name": {"x"}}).has(t, 404, `class="error form-error"`, "no supplier has code")
+
 	// Changing needs manage_purchasing and the CSRF token.
 	if r := viewer.post("/purchasing/orders/PO-1", "/purchasing/orders/PO-1/send", url.Values{}); r.Status != http.StatusForbidden {
 		t.Errorf("a viewer sending: %d", r.Status)
