@@ -478,17 +478,19 @@ func (tx *Tx) addPOLineReceipt(lineID, qty, damaged int64) error {
 }
 
 // refreshPOStatus derives the status of a sent order from its lines after
-// a receipt: received when every line is closed (received in full), else
-// partial when any unit was received against it, else sent. Drafts and
-// closed or cancelled orders are left as they are (a receipt refuses them
-// first: see poForReceipt). Run it in the receipt's writer command, after
-// addPOLineReceipt for each line.
+// a receipt: received when every line is done (closed, or received in
+// full), else partial when any line has units received or was closed short
+// at a receipt, else sent. Drafts and closed or cancelled orders are left
+// as they are (a receipt refuses them first: see poForReceipt). Run it in
+// the receipt's writer command, after the lines are updated
+// (addPOLineReceipt).
 func (tx *Tx) refreshPOStatus(poID int64) error {
 	var status string
-	var lines, closed, started int64
-	err := tx.queryRow(`SELECT p.status, count(l.id), ifnull(sum(l.closed), 0), ifnull(sum(l.received_qty > 0), 0)
+	var lines, done, started int64
+	err := tx.queryRow(`SELECT p.status, count(l.id), ifnull(sum(l.closed = 1 OR l.received_qty >= l.qty), 0),
+			ifnull(sum(l.closed = 1 OR l.received_qty > 0), 0)
 		FROM purchase_orders p LEFT JOIN purchase_order_lines l ON l.po_id = p.id WHERE p.id = ?1 GROUP BY p.id`,
-		[]any{poID}, &status, &lines, &closed, &started)
+		[]any{poID}, &status, &lines, &done, &started)
 	if err == sql.ErrNoRows {
 		return app.Errorf(app.ENOTFOUND, "purchase order %d does not exist", poID)
 	} else if err != nil {
@@ -501,7 +503,7 @@ func (tx *Tx) refreshPOStatus(poID int64) error {
 	}
 	next := app.POSent
 	switch {
-	case lines > 0 && closed == lines:
+	case lines > 0 && done == lines:
 		next = app.POReceived
 	case started > 0:
 		next = app.POPartial

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -579,4 +580,55 @@ func BenchmarkOnOrder(b *testing.B) {
 			b.Fatalf("on order %d, %v; want 100", n, err)
 		}
 	}
+}
+
+// TestRefreshPOStatus derives the status from lines as a receipt leaves
+// them, a line closed short at a receipt included.
+func TestRefreshPOStatus(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		lines  string // SQL assignments to line 1 and line 2
+		status app.POStatus
+	}{
+		{"Nothing", "received_qty = 0|received_qty = 0", app.POSent},
+		{"SomeUnits", "received_qty = 3|received_qty = 0", app.POPartial},
+		{"ClosedShortAtReceipt", "closed = 1|received_qty = 0", app.POPartial},
+		{"AllInFull", "received_qty = 10|received_qty = 6", app.POReceived},
+		{"InFullAndClosedShort", "received_qty = 10, closed = 1|closed = 1, received_qty = 2", app.POReceived},
+		{"OneLeft", "received_qty = 10, closed = 1|received_qty = 5", app.POPartial},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := newPurchasingDB(t)
+			p.mustCreate(po1())
+			p.mustAct("PO-1", app.POSend)
+			_, err := p.w.Do(context.Background(), func(tx *Tx) (any, error) {
+				po, err := tx.poForReceipt("PO-1")
+				if err != nil {
+					return nil, err
+				}
+				for i, set := range strings.Split(c.lines, "|") {
+					if _, err := tx.Exec(`UPDATE purchase_order_lines SET `+set+` WHERE po_id = ? AND line_no = ?`, po.ID, i+1); err != nil {
+						return nil, err
+					}
+				}
+				return nil, tx.refreshPOStatus(po.ID)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if po, _ := p.PurchaseOrder(context.Background(), "PO-1"); po.Status != c.status {
+				t.Errorf("status %s, want %s", po.Status, c.status)
+			}
+		})
+	}
+	t.Run("DraftLeftAlone", func(t *testing.T) {
+		p := newPurchasingDB(t)
+		po := p.mustCreate(po1())
+		if _, err := p.w.Do(context.Background(), func(tx *Tx) (any, error) { return nil, tx.refreshPOStatus(po.ID) }); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := p.PurchaseOrder(context.Background(), "PO-1"); got.Status != app.PODraft {
+			t.Errorf("status %s", got.Status)
+		}
+	})
 }
