@@ -542,15 +542,15 @@ func TestAddPOLineReceiptBadInput(t *testing.T) {
 	}
 }
 
-// BenchmarkOnOrder measures the on-order sum of one variant among 2,000
-// sent orders of 5 lines each over 1,000 variants.
-func BenchmarkOnOrder(b *testing.B) {
+// benchPurchasing opens a database with 2,000 sent orders of 5 lines each
+// over 1,000 variants.
+func benchPurchasing(b testing.TB) *DB {
 	ctx := context.Background()
 	db, err := Open(ctx, filepath.Join(b.TempDir(), "depot.db"), Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer db.Close()
+	b.Cleanup(func() { db.Close() })
 	p := app.NewProduct{Name: "Bulk"}
 	for i := range 1000 {
 		p.Variants = append(p.Variants, app.NewVariant{SKU: fmt.Sprintf("B-%04d", i)})
@@ -573,11 +573,41 @@ func BenchmarkOnOrder(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	b.ResetTimer()
+	return db
+}
+
+// BenchmarkOnOrder measures the on-order sum of one variant (10 open
+// lines among 10,000).
+func BenchmarkOnOrder(b *testing.B) {
+	db := benchPurchasing(b)
 	for i := 0; b.Loop(); i++ {
-		n, err := db.OnOrder(ctx, fmt.Sprintf("B-%04d", i%1000))
+		n, err := db.OnOrder(context.Background(), fmt.Sprintf("B-%04d", i%1000))
 		if err != nil || n != 100 {
 			b.Fatalf("on order %d, %v; want 100", n, err)
+		}
+	}
+}
+
+// BenchmarkPurchaseOrderList measures the first page (200) of the order
+// list, sent orders of one supplier, with their lines' sums.
+func BenchmarkPurchaseOrderList(b *testing.B) {
+	db := benchPurchasing(b)
+	for b.Loop() {
+		list, err := db.PurchaseOrders(context.Background(), app.POFilter{Supplier: "S", Status: app.POSent})
+		if err != nil || len(list) != 200 || list[0].Outstanding != 50 {
+			b.Fatalf("%d orders, %v", len(list), err)
+		}
+	}
+}
+
+// BenchmarkPurchaseOrder measures one order's page read: header, lines,
+// receipts.
+func BenchmarkPurchaseOrder(b *testing.B) {
+	db := benchPurchasing(b)
+	for i := 0; b.Loop(); i++ {
+		po, err := db.PurchaseOrder(context.Background(), fmt.Sprintf("PO-%d", i%2000))
+		if err != nil || len(po.Lines) != 5 {
+			b.Fatalf("%v %v", po, err)
 		}
 	}
 }

@@ -130,13 +130,14 @@ func (db *DB) PurchaseOrders(ctx context.Context, f app.POFilter) ([]app.POSumma
 		conds = append(conds, "status IN ('draft', 'sent', 'partial')")
 	}
 	if f.Supplier != "" {
-		sup, err := db.Supplier(ctx, f.Supplier)
-		if app.ErrorCode(err) == app.ENOTFOUND {
+		var id int64
+		err := db.read.QueryRowContext(ctx, `SELECT id FROM suppliers WHERE code = ?`, f.Supplier).Scan(&id)
+		if err == sql.ErrNoRows {
 			return nil, supplierNotFound("supplier", f.Supplier)
 		} else if err != nil {
 			return nil, err
 		}
-		conds, args = append(conds, "supplier_id = ?"), append(args, sup.ID)
+		conds, args = append(conds, "supplier_id = ?"), append(args, id)
 	}
 	if f.SKU != "" {
 		id, err := db.variantID(ctx, f.SKU)
