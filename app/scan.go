@@ -50,14 +50,14 @@ type Scan struct {
 	// Content is true when GTIN came from (02): the trade items inside a
 	// logistic unit, counted by (37).
 	Content     bool   `json:"content,omitempty"`
-	Lot         string `json:"lot,omitempty"`          // (10)
-	ExpiresOn   string `json:"expires_on,omitempty"`   // (17), day 00 = last day of the month
-	ProducedOn  string `json:"produced_on,omitempty"`  // (11)
-	BestBefore  string `json:"best_before,omitempty"`  // (15)
-	Serial      string `json:"serial,omitempty"`       // (21)
-	Count       int64  `json:"count,omitempty"`        // (30) or (37): items in the unit
+	Lot         string `json:"lot,omitempty"`           // (10)
+	ExpiresOn   string `json:"expires_on,omitempty"`    // (17), day 00 = last day of the month
+	ProducedOn  string `json:"produced_on,omitempty"`   // (11)
+	BestBefore  string `json:"best_before,omitempty"`   // (15)
+	Serial      string `json:"serial,omitempty"`        // (21)
+	Count       int64  `json:"count,omitempty"`         // (30) or (37): items in the unit
 	NetWeightMg int64  `json:"net_weight_mg,omitempty"` // (310n) kg or (320n) lb, in mg
-	SSCC        string `json:"sscc,omitempty"`         // (00)
+	SSCC        string `json:"sscc,omitempty"`          // (00)
 }
 
 // IsGS1 reports whether the scan is a GS1 element string.
