@@ -31,6 +31,9 @@ type Services struct {
 	Edit app.CatalogEditor
 	// Import reads and writes the CSVs of the catalog, places and stock.
 	Import app.Importer
+	// Scans says what a scan names (POST /api/v1/scans/parse, the floor
+	// screens); nil falls back to Edit when it resolves scans.
+	Scans app.ScanResolver
 }
 
 // server holds what the handlers share.
