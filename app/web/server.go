@@ -87,6 +87,7 @@ func newHandler(s Services, u *ui, log *slog.Logger) http.Handler {
 		r.With(srv.require(app.EditLocations)).Post("/api/v1/locations", srv.api(srv.createLocation))
 		// The action depends on the movement's kind: checked after decoding.
 		r.Post("/api/v1/movements", srv.api(srv.postMovement))
+		srv.scanAPIRoutes(r)
 	})
 	if u != nil {
 		srv.uiRoutes(r)
