@@ -222,3 +222,15 @@ func FuzzParseScan(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkParseScan(b *testing.B) {
+	for _, in := range []string{"MUG-BLU", "]d2\x1d01095060001343521726123110LOT42\x1d21SER001"} {
+		b.Run(in[:3], func(b *testing.B) {
+			for b.Loop() {
+				if _, err := app.ParseScan(in, scanNow); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

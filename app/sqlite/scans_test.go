@@ -103,3 +103,26 @@ func TestResolveScanNotFound(t *testing.T) {
 		})
 	}
 }
+
+func BenchmarkResolveScan(b *testing.B) {
+	ctx := context.Background()
+	db := MustOpen(b, sqlite.Options{})
+	if _, err := db.CreateProduct(ctx, app.NewProduct{Name: "Bolt M5", Variants: []app.NewVariant{{SKU: "B-M5", GTIN: "09506000134352", TrackLots: true}}}); err != nil {
+		b.Fatal(err)
+	}
+	MustLocations(b, db, "A-1")
+	MustPost(b, db, app.Receive, app.MovementLine{SKU: "B-M5", Qty: 5, To: "A-1", Lot: &app.LotRef{Code: "LOT42"}})
+	for _, code := range []string{"B-M5", "]d2\x1d01095060001343521726123110LOT42", "A-1"} {
+		s, err := app.ParseScan(code, scanNow)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(code[:3], func(b *testing.B) {
+			for b.Loop() {
+				if _, err := db.ResolveScan(ctx, s); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
