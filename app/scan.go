@@ -129,7 +129,7 @@ func ParseScan(code string, now time.Time) (Scan, error) {
 		m, err = gs1.Parse(code)
 	case strings.ContainsRune(s.Data, gs1.GS) || strings.HasPrefix(s.Data, "("):
 		m, err = gs1.Parse(s.Data)
-	case s.AIM == "" && len(s.Data) > 16 && strings.HasPrefix(s.Data, "01"):
+	case s.AIM == "" && len(s.Data) >= 16 && strings.HasPrefix(s.Data, "01"):
 		// A GS1-128 whose scanner dropped the AIM prefix: GS1 when it parses,
 		// else a plain code that happens to start with 01.
 		if m, err = gs1.Parse(s.Data); err != nil {
@@ -267,10 +267,11 @@ const CodeShippingUnit CodeKind = "shipping_unit"
 // ScanResolver says what a parsed scan names in the store.
 type ScanResolver interface {
 	// ResolveScan looks up the scan: a GS1 scan by its GTIN (a variant's
-	// GTIN or a packaging's barcode) with its lot, an SSCC alone as a
-	// shipping unit, a GS1 lot (10) alone as a lot; any other scan by its
-	// data as SKU, GTIN, case barcode, location code or lot code (see
-	// CatalogEditor.ResolveCode). Errors: not_found on field "code",
+	// GTIN or a packaging's barcode, as GTIN-14 or without its leading
+	// zeros) with its lot, an SSCC alone as a shipping unit, a GS1 lot (10)
+	// alone as a lot; any other scan by its data as SKU, GTIN, case
+	// barcode, location code or lot code (see CatalogEditor.ResolveCode),
+	// then an EAN/UPC by its GTIN-14. Errors: not_found on field "code",
 	// `"X" is not a SKU, GTIN, case barcode, location or lot`.
 	ResolveScan(ctx context.Context, s Scan) (*ScanMatch, error)
 }

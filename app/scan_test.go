@@ -59,6 +59,9 @@ func TestParseScan(t *testing.T) {
 			GS1:  []app.GS1Element{{"01", "GTIN", "09506000134352"}, {"15", "BEST BEFORE or BEST BY", "270100"}},
 			HRI:  "(01)09506000134352(15)270100",
 			GTIN: "09506000134352", BestBefore: "2027-01-31"}},
+		{"GTINOnlyDroppedPrefix", "0109506000134352", app.Scan{Code: "0109506000134352", Data: "0109506000134352",
+			GS1: []app.GS1Element{{"01", "GTIN", "09506000134352"}}, HRI: "(01)09506000134352", GTIN: "09506000134352"}},
+		{"SixteenDigitsBadCheckIsPlain", "0109506000134353", app.Scan{Code: "0109506000134353", Data: "0109506000134353"}},
 		{"LeadingZeroSKUIsPlain", "01-SHELF-TOP-0000", app.Scan{Code: "01-SHELF-TOP-0000", Data: "01-SHELF-TOP-0000"}},
 		// GS1 General Specifications: an SSCC, check digit 8.
 		{"SSCC", "]C100106141412345678908", app.Scan{Code: "]C100106141412345678908", AIM: "]C1", Symbology: "GS1-128",

@@ -13,14 +13,10 @@ func (db *DB) ResolveScan(ctx context.Context, s app.Scan) (*app.ScanMatch, erro
 	var cm *app.CodeMatch
 	var err error
 	switch {
-	case s.GTIN != "":
+	case s.IsGS1() && s.GTIN != "":
 		cm, err = db.resolveGTIN(ctx, s.GTIN)
 		if app.ErrorCode(err) == app.ENOTFOUND {
-			what := "GTIN " + s.GTIN
-			if s.IsGS1() {
-				what = "the GTIN of " + s.HRI
-			}
-			return nil, &app.Error{Code: app.ENOTFOUND, Field: "code", Message: what + " is not the GTIN of a variant or the barcode of a case in depot"}
+			return nil, &app.Error{Code: app.ENOTFOUND, Field: "code", Message: "the GTIN of " + s.HRI + " is not the GTIN of a variant or the barcode of a case in depot"}
 		}
 	case s.SSCC != "":
 		out.Kind = app.CodeShippingUnit
@@ -36,7 +32,12 @@ func (db *DB) ResolveScan(ctx context.Context, s app.Scan) (*app.ScanMatch, erro
 	case s.IsGS1():
 		return nil, &app.Error{Code: app.ENOTFOUND, Field: "code", Message: "the GS1 barcode " + s.HRI + " has no GTIN (01/02), SSCC (00) or lot (10): it names nothing depot keeps"}
 	default:
+		// A plain code is whatever has it, a bin with a numeric code too;
+		// an EAN/UPC may name a case whose barcode is stored as GTIN-14.
 		cm, err = db.ResolveCode(ctx, s.Data)
+		if app.ErrorCode(err) == app.ENOTFOUND && s.GTIN != "" {
+			cm, err = db.resolveGTIN(ctx, s.GTIN)
+		}
 		if app.ErrorCode(err) == app.ENOTFOUND {
 			return nil, app.NotFoundScan(s.Data)
 		}

@@ -14,18 +14,21 @@ import (
 var scanNow = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 
 // scansFixture: Bolt B-M5 (GTIN 09506000134352) with a case of 12 whose
-// barcode is the case GTIN-14 10095060001347 and an inner pack of 6 stored
-// as a GTIN-13; bin A-1; lot LOT42 of B-M5 (expires 2026-12-31) put on hold.
+// barcode is the case GTIN-14 10095060001347, a pack of 6 stored as a
+// GTIN-13 and an inner pack of 3 whose EAN-8 00950602 is stored as a
+// GTIN-14; bins A-1 and 96385074 (digits with a valid check digit); lot
+// LOT42 of B-M5 (expires 2026-12-31) put on hold.
 func scansFixture(t *testing.T) *sqlite.DB {
 	t.Helper()
 	ctx := context.Background()
 	db := MustOpen(t, sqlite.Options{})
 	if _, err := db.CreateProduct(ctx, app.NewProduct{Name: "Bolt M5", Variants: []app.NewVariant{{SKU: "B-M5", GTIN: "09506000134352", TrackLots: true,
-		Packagings: []app.Packaging{{Name: "case", Qty: 12, Barcode: "10095060001347"}, {Name: "pack", Qty: 6, Barcode: "9506000134369"}}}}}); err != nil {
+		Packagings: []app.Packaging{{Name: "case", Qty: 12, Barcode: "10095060001347"}, {Name: "pack", Qty: 6, Barcode: "9506000134369"},
+			{Name: "inner", Qty: 3, Barcode: "00000000950602"}}}}}); err != nil {
 		t.Fatal(err)
 	}
 	MustProduct(t, db, "Nut M5", false, "N-M5")
-	MustLocations(t, db, "A-1")
+	MustLocations(t, db, "A-1", "96385074")
 	MustPost(t, db, app.Receive, app.MovementLine{SKU: "B-M5", Qty: 5, To: "A-1", Lot: &app.LotRef{Code: "LOT42", ExpiresOn: "2026-12-31"}})
 	lots, err := db.Lots(ctx, app.LotFilter{})
 	if err != nil || len(lots) != 1 {
@@ -49,6 +52,8 @@ func TestResolveScan(t *testing.T) {
 		{"EAN13", "]E09506000134352", app.ScanMatch{Kind: app.CodeVariant, Variant: bolt, Qty: 1}},
 		{"CaseBarcode", "10095060001347", app.ScanMatch{Kind: app.CodePackaging, Variant: bolt, Packaging: &app.ScanPackaging{Name: "case", Qty: 12}, Qty: 12}},
 		{"Location", "]C0A-1", app.ScanMatch{Kind: app.CodeLocation, Location: "A-1"}},
+		{"NumericBinWithACheckDigit", "96385074", app.ScanMatch{Kind: app.CodeLocation, Location: "96385074"}},
+		{"EANOfACaseStoredAsGTIN14", "]E4" + "00950602", app.ScanMatch{Kind: app.CodePackaging, Variant: bolt, Packaging: &app.ScanPackaging{Name: "inner", Qty: 3}, Qty: 3}},
 		{"LotCode", "LOT42", app.ScanMatch{Kind: app.CodeLot, Variant: bolt, Lot: "LOT42", LotKnown: true, LotStatus: app.LotHold, LotExpiresOn: "2026-12-31"}},
 		{"GS1KnownLot", "]d2\x1d01095060001343521726123110LOT42", app.ScanMatch{Kind: app.CodeVariant, Variant: bolt, Qty: 1,
 			Lot: "LOT42", LotKnown: true, LotStatus: app.LotHold, LotExpiresOn: "2026-12-31"}},
@@ -86,7 +91,7 @@ func TestResolveScanNotFound(t *testing.T) {
 	for _, tt := range []struct{ name, code, msg string }{
 		{"UnknownCode", "NOPE-1", `"NOPE-1" is not a SKU, GTIN, case barcode, location or lot`},
 		{"UnknownGTIN", "(01)04006381333931(10)X", `the GTIN of (01)04006381333931(10)X is not the GTIN of a variant or the barcode of a case in depot`},
-		{"UnknownEAN", "]E04006381333931", `GTIN 04006381333931 is not the GTIN of a variant or the barcode of a case in depot`},
+		{"UnknownEAN", "]E04006381333931", `"4006381333931" is not a SKU, GTIN, case barcode, location or lot`},
 		{"UnknownLotAlone", "(10)ZZZ", `the GS1 barcode (10)ZZZ has no GTIN (01), and lot "ZZZ" is not in depot`},
 		{"GS1WithoutIdentity", "(3103)001250", `the GS1 barcode (3103)001250 has no GTIN (01/02), SSCC (00) or lot (10): it names nothing depot keeps`},
 		{"GTINThatIsABinCode", "(10)A-1", `the GS1 barcode (10)A-1 has no GTIN (01), and lot "A-1" is not in depot`},
