@@ -51,7 +51,8 @@ func (r Receipt) elements(count int64) ([]gs1.Element, error) {
 	return els, nil
 }
 
-// LotLabel lays out a 4×3 in lot label for goods just received: the name,
+// LotLabel lays out a 4×2 in lot label for goods just received (4×3 in
+// when the lot code needs a second GS1-128, see below): the name,
 // a line with SKU, lot and expiry, a GS1 DataMatrix and a GS1-128 of (01)
 // GTIN, (17) expiry and (10) lot, with the HRI under the bars. A lot code
 // too long for one GS1-128 across the label goes into a second GS1-128 of
@@ -88,12 +89,31 @@ func receiptLabel(r Receipt, count int64, dpi int) (*Label, error) {
 	if r.Name == "" {
 		return nil, app.FieldErrorf("name", "a receipt label needs the product name")
 	}
-	l, err := New(101.6, 76.2, dpi)
+	d := func(mm float64) int { return MM(mm, dpi) }
+	module := d(0.25)
+	// The GS1-128 runs left of the DataMatrix, split before (10) when one
+	// symbol would be too wide.
+	var els []gs1.Element
+	var lin [][]gs1.Element
+	if r.GTIN != "" {
+		var err error
+		if els, err = r.elements(count); err != nil {
+			return nil, err
+		}
+		lin = [][]gs1.Element{els}
+		if w, _ := GS1128Width(els, module); d(3)+w > d(80) && r.Lot != "" && len(els) > 1 {
+			lin = [][]gs1.Element{els[:len(els)-1], els[len(els)-1:]}
+		}
+	}
+	// 4×2 in when one barcode row fits under the text, else 4×3 in.
+	height := 50.8
+	if count > 0 || len(lin) > 1 {
+		height = 76.2
+	}
+	l, err := New(101.6, height, dpi)
 	if err != nil {
 		return nil, err
 	}
-	d := func(mm float64) int { return MM(mm, dpi) }
-	module := d(0.25)
 	info := []string{"SKU " + r.SKU}
 	if r.Lot != "" {
 		info = append(info, "LOT "+r.Lot)
@@ -108,24 +128,14 @@ func receiptLabel(r Receipt, count int64, dpi int) (*Label, error) {
 		l.Add(&Text{X: d(3), Y: y, Height: d(6), Text: fmt.Sprintf("CASE OF %d", count)})
 		y = d(24)
 	}
-	if r.GTIN == "" {
+	if els == nil {
 		code := r.Lot
 		if code == "" {
 			code = r.SKU
 		}
 		l.Add(&Code128{X: d(3), Y: y, Height: d(15), Module: module, Data: code, HRI: true})
 	} else {
-		els, err := r.elements(count)
-		if err != nil {
-			return nil, err
-		}
-		// The DataMatrix carries every element at the right; the GS1-128
-		// runs left of it, split before (10) when one symbol is too wide.
 		l.Add(&DataMatrix{X: d(82), Y: y, Module: d(0.5), Elements: els})
-		lin := [][]gs1.Element{els}
-		if w, _ := GS1128Width(els, module); d(3)+w > d(80) && r.Lot != "" && len(els) > 1 {
-			lin = [][]gs1.Element{els[:len(els)-1], els[len(els)-1:]}
-		}
 		for _, part := range lin {
 			l.Add(&GS1128{X: d(3), Y: y, Height: d(15), Module: module, Elements: part, HRI: true})
 			y += d(22)

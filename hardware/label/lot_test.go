@@ -48,6 +48,10 @@ var receiptCases = []receiptCase{
 	}, symbols: []string{"(01)04006381333931(17)261231(37)144", "(10)ABCDEFGHIJ-123456789"},
 		dm:   "(01)04006381333931(17)261231(37)144(10)ABCDEFGHIJ-123456789",
 		gtin: "04006381333931", lot: "ABCDEFGHIJ-123456789", expires: "2026-12-31", count: 144},
+	{name: "LotLabelLongLotSplits", label: func(dpi int) (*Label, error) {
+		return LotLabel(Receipt{SKU: "B-M5", Name: "Bolt", GTIN: "09506000134352", Lot: "ABCDEFGHIJ-123456789", Expiry: receiptExpiry}, dpi)
+	}, symbols: []string{"(01)09506000134352(17)261231", "(10)ABCDEFGHIJ-123456789"}, dm: "(01)09506000134352(17)261231(10)ABCDEFGHIJ-123456789",
+		gtin: "09506000134352", lot: "ABCDEFGHIJ-123456789", expires: "2026-12-31"},
 	{name: "LotLabelNoExpiry", label: func(dpi int) (*Label, error) {
 		return LotLabel(Receipt{SKU: "B-M5", Name: "Bolt", GTIN: "09506000134352", Lot: "L/7-a"}, dpi)
 	}, symbols: []string{"(01)09506000134352(10)L/7-a"}, dm: "(01)09506000134352(10)L/7-a", gtin: "09506000134352", lot: "L/7-a"},
@@ -196,6 +200,22 @@ func TestReceiptLabelText(t *testing.T) {
 	}
 	if bytes.Count(z, []byte("^XA")) != 1 || bytes.Count(z, []byte("^XZ")) != 1 || bytes.ContainsRune(z, '~') {
 		t.Errorf("the name escaped the field:\n%s", z)
+	}
+}
+
+// A lot label is 4×2 in unless its lot code needs a second barcode row; a
+// case label is 4×3 in.
+func TestReceiptLabelSizes(t *testing.T) {
+	want := map[string]float64{"LotLabel": 50.75, "CaseLabel": 76.25, "CaseLabelLongLotSplits": 76.25,
+		"LotLabelLongLotSplits": 76.25, "LotLabelNoExpiry": 50.75, "LotLabelWithoutGTIN": 50.75}
+	for _, c := range receiptCases {
+		l, err := c.label(203)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.WidthMM() != 101.625 || l.HeightMM() != want[c.name] {
+			t.Errorf("%s is %gx%g mm, want 101.625x%g", c.name, l.WidthMM(), l.HeightMM(), want[c.name])
+		}
 	}
 }
 
