@@ -276,6 +276,17 @@ type ScanResolver interface {
 	ResolveScan(ctx context.Context, s Scan) (*ScanMatch, error)
 }
 
+// ResolveScanCode parses code (ParseScan, with now for GS1 dates) and looks
+// it up with r: what a scanned or typed code means, in one call. Errors are
+// those of ParseScan and ResolveScan, on field "code" (see OnField).
+func ResolveScanCode(ctx context.Context, r ScanResolver, code string, now time.Time) (*ScanMatch, error) {
+	s, err := ParseScan(code, now)
+	if err != nil {
+		return nil, err
+	}
+	return r.ResolveScan(ctx, s)
+}
+
 // NotFoundScan is the error of a code that names nothing in depot.
 func NotFoundScan(code string) *Error {
 	return &Error{Code: ENOTFOUND, Field: "code", Message: fmt.Sprintf("%q is not a SKU, GTIN, case barcode, location or lot", clipScan(code))}

@@ -94,14 +94,17 @@ func TestResolveScanNotFound(t *testing.T) {
 		{"UnknownEAN", "]E04006381333931", `"4006381333931" is not a SKU, GTIN, case barcode, location or lot`},
 		{"UnknownLotAlone", "(10)ZZZ", `the GS1 barcode (10)ZZZ has no GTIN (01), and lot "ZZZ" is not in depot`},
 		{"GS1WithoutIdentity", "(3103)001250", `the GS1 barcode (3103)001250 has no GTIN (01/02), SSCC (00) or lot (10): it names nothing depot keeps`},
+		{"MalformedIsInvalid", "(01)09506000134353", ""},
 		{"GTINThatIsABinCode", "(10)A-1", `the GS1 barcode (10)A-1 has no GTIN (01), and lot "A-1" is not in depot`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			s, err := app.ParseScan(tt.code, scanNow)
-			if err != nil {
-				t.Fatal(err)
+			m, err := app.ResolveScanCode(context.Background(), db, tt.code, scanNow)
+			if tt.msg == "" { // ParseScan refuses it before any lookup
+				if app.ErrorCode(err) != app.EINVALID || app.ErrorField(err) != "code" || m != nil {
+					t.Errorf("ResolveScanCode(%q) = %+v, %v; want invalid on code", tt.code, m, err)
+				}
+				return
 			}
-			m, err := db.ResolveScan(context.Background(), s)
 			if app.ErrorCode(err) != app.ENOTFOUND || app.ErrorField(err) != "code" || app.ErrorMessage(err) != tt.msg {
 				t.Errorf("ResolveScan(%q) = %+v, %v\nwant not_found on code: %s", tt.code, m, err, tt.msg)
 			}

@@ -32,15 +32,11 @@ func (s *server) scanResolver() (app.ScanResolver, error) {
 // resolveScan parses the code typed or scanned into field (app.ParseScan)
 // and says what it names in the store (app.ScanResolver). Errors name field.
 func (s *server) resolveScan(ctx context.Context, field, code string) (*app.ScanMatch, error) {
-	sc, err := app.ParseScan(code, s.now())
-	if err != nil {
-		return nil, app.OnField(err, field)
-	}
 	res, err := s.scanResolver()
 	if err != nil {
 		return nil, err
 	}
-	m, err := res.ResolveScan(ctx, sc)
+	m, err := app.ResolveScanCode(ctx, res, code, s.now())
 	if err != nil {
 		return nil, app.OnField(err, field)
 	}
