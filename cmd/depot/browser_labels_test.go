@@ -38,6 +38,12 @@ func TestBrowserReceiptLabels(t *testing.T) {
 	if w := eval[float64](t, ctx, `document.querySelector("figure.label-preview svg").getBoundingClientRect().width`); w < 383 || w > 385 {
 		t.Errorf("the label preview is %.1f px wide, want 384 (its size in mm)", w)
 	}
+	// The preview keeps the spaces of "SKU B-M5   LOT LOT42", as the printer does.
+	if !eval[bool](t, ctx, `(() => { const t = document.querySelectorAll("figure.label-preview svg text")[1];
+		const c = t.cloneNode(true); c.textContent = t.textContent.replace(/ +/g, " "); t.parentNode.appendChild(c);
+		const wider = t.getComputedTextLength() > c.getComputedTextLength() + 5; c.remove(); return wider; })()`) {
+		t.Error("the SVG preview collapses the spaces of the label's text")
+	}
 	waitJS(t, ctx, `[...document.styleSheets].some(s => s.href && s.href.includes("/static/labels.css") && s.cssRules.length > 0)`,
 		"the label print stylesheet")
 	step(t, ctx, "stub the print dialog", discardEval(`window.print = () => { window.printed = (window.printed || 0) + 1; }; ""`))
