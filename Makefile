@@ -33,7 +33,7 @@ build:
 FUZZERS := \
 	./app/:FuzzDecodePostMovement:500000 \
 	./app/:FuzzParseImport:50000 \
-	./app/web/:FuzzParseScan:100000 \
+	./app/:FuzzParseScan:100000 \
 	./hardware/scanner/:FuzzDecode:100000 \
 	./hardware/scanner/:FuzzLineDecoder:100000 \
 	./hardware/scanner/:FuzzReportDecoder:100000 \

@@ -33,6 +33,9 @@ type Services struct {
 	Import app.Importer
 	// Purchasing keeps suppliers and purchase orders; nil: no such routes.
 	Purchasing app.PurchasingService
+	// Scans says what a scan names (POST /api/v1/scans/parse, the floor
+	// screens); nil falls back to Edit when it resolves scans.
+	Scans app.ScanResolver
 }
 
 // server holds what the handlers share.
@@ -87,6 +90,7 @@ func newHandler(s Services, u *ui, log *slog.Logger) http.Handler {
 		// The action depends on the movement's kind: checked after decoding.
 		r.Post("/api/v1/movements", srv.api(srv.postMovement))
 		srv.purchasingAPIRoutes(r)
+		srv.scanAPIRoutes(r)
 	})
 	if u != nil {
 		srv.uiRoutes(r)
