@@ -36,6 +36,8 @@ type Services struct {
 	// Scans says what a scan names (POST /api/v1/scans/parse, the floor
 	// screens); nil falls back to Edit when it resolves scans.
 	Scans app.ScanResolver
+	// Orders keeps customers and sales orders and reserves their stock.
+	Orders app.OrderService
 }
 
 // server holds what the handlers share.
@@ -91,6 +93,7 @@ func newHandler(s Services, u *ui, log *slog.Logger) http.Handler {
 		r.Post("/api/v1/movements", srv.api(srv.postMovement))
 		srv.purchasingAPIRoutes(r)
 		srv.scanAPIRoutes(r)
+		srv.ordersAPIRoutes(r)
 	})
 	if u != nil {
 		srv.uiRoutes(r)
