@@ -14,10 +14,10 @@ import (
 // production date (11), serial (21), count (30 or 37) and net weight (310n
 // or 320n, kept in the note).
 type receivedScan struct {
-	SKU, Scanned                    string
-	Per, Count                      int64
+	SKU, Scanned                   string
+	Per, Count                     int64
 	Lot, ExpiresOn, MadeOn, Serial string
-	Note                            string
+	Note                           string
 }
 
 // receiveScan resolves the scan in the item field. A GS1 logistic unit
