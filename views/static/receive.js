@@ -36,7 +36,8 @@
     into.value = head.code;
     busy = true;
     document.getElementById("receive").classList.add("busy");
-    if (window.htmx) htmx.trigger(f, "submit"); else f.submit();
+    // htmx sends it when it has taken the form over, the browser otherwise.
+    f.requestSubmit();
   }
 
   // ack drops the queued scan the page has answered.
@@ -61,24 +62,46 @@
     pump();
   });
 
-  // A refused scan (400, 404, 409) comes back as the screen with the error:
-  // show it like an answer.
+  // On the first step a scan anywhere names the purchase order.
+  document.addEventListener("scan", function (e) {
+    var start = document.getElementById("receive-start");
+    if (!start || e.target === start.querySelector("#f-po")) return;
+    e.preventDefault();
+    start.querySelector("#f-po").value = e.detail.code;
+    start.requestSubmit();
+  });
+
+  // fromForm reports whether an htmx event is of a request the scan form
+  // sent (its detail.elt is the element being swapped, not the sender).
+  function fromForm(e) {
+    var c = e.detail.requestConfig;
+    return !!(c && c.elt && c.elt.id === "receive-form");
+  }
+
+  // The answer to a queued scan, refused (400, 404, 409) or not, comes
+  // back as the screen: show it, and drop the scan from the queue. This
+  // runs before the swap.
   document.addEventListener("htmx:beforeSwap", function (e) {
     var s = e.detail.xhr.status;
     if ((s === 400 || s === 404 || s === 409) && e.detail.target && e.detail.target.id === "receive") {
       e.detail.shouldSwap = true;
       e.detail.isError = false;
     }
+    if (busy && s > 0 && s < 500 && fromForm(e)) ack();
   });
-  document.addEventListener("htmx:afterRequest", function (e) {
-    if (!e.detail.elt || e.detail.elt.id !== "receive-form" || !busy) return;
-    if (e.detail.xhr && e.detail.xhr.status > 0) { ack(); return; }
-    // No answer (network down): try the same scan, same key, again.
+  // No answer (network down, a 5xx): the same scan, same key, again.
+  function retry(e) {
+    var s = e.detail.xhr ? e.detail.xhr.status : 0;
+    if (!busy || (s > 0 && s < 500) || !fromForm(e)) return;
     busy = false;
     setTimeout(pump, 2000);
-  });
-  document.addEventListener("htmx:afterSettle", function (e) {
-    if (!form()) return;
+  }
+  document.addEventListener("htmx:sendError", retry);
+  document.addEventListener("htmx:responseError", retry);
+  // The new screen after an answer: focus the field it asks for, and send
+  // the next queued scan.
+  document.addEventListener("htmx:load", function (e) {
+    if (!e.target || e.target.id !== "receive" || !form()) return;
     paused = !!document.getElementById("confirm");
     focusScan();
     pump();
@@ -99,5 +122,6 @@
     focusScan();
     pump();
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready); else ready();
+  // After htmx's own start (it waits for DOMContentLoaded too).
+  if (document.readyState === "complete") ready(); else document.addEventListener("DOMContentLoaded", ready);
 })();
