@@ -55,9 +55,14 @@ func (db *DB) PostReceipt(ctx context.Context, cmd app.PostReceipt) (*app.Receip
 // poLine is a purchase order line being received, changed in memory and
 // written back once the whole receipt has been checked.
 type poLine struct {
-	id, lineNo, variantID   int64
-	qty, received, damaged  int64
-	closed, touched, gotAny bool
+	id, lineNo, variantID  int64
+	qty, received, damaged int64
+	// closed as the order's helpers keep it: received in full or closed
+	// short.
+	closed bool
+	// What this receipt adds: units (of which damaged), and a close short.
+	add, addDamaged int64
+	closeShort      bool
 }
 
 // receiptRun is the state of one PostReceipt inside the writer.
@@ -121,33 +126,26 @@ func (tx *Tx) postReceipt(cmd *app.PostReceipt, hash []byte) (any, error) {
 func (r *receiptRun) load() error {
 	tx, cmd := r.tx, r.cmd
 	if cmd.PO != "" {
-		var status string
-		var supplier int64
-		var dock sql.NullString
-		err := tx.queryRow(`SELECT po.id, po.number, po.supplier_id, po.status, d.code FROM purchase_orders po
-			LEFT JOIN locations d ON d.id = po.dock_id WHERE po.number = ?`, []any{cmd.PO}, &r.poID, &r.poNumber, &supplier, &status, &dock)
-		if err == sql.ErrNoRows {
-			return &app.Error{Code: app.ENOTFOUND, Field: "po", Message: "no purchase order has number " + quote(cmd.PO)}
+		po, err := tx.poForReceipt(cmd.PO)
+		if err != nil {
+			return onField(err, "po")
 		}
+		r.poID, r.poNumber, r.supplier = po.ID, po.Number, sql.NullInt64{Int64: po.SupplierID, Valid: true}
+		if cmd.Dock == "" {
+			if po.DockID == 0 {
+				return app.FieldErrorf("dock", "is required: purchase order %s names no dock", r.poNumber)
+			}
+			if err := tx.queryRow(`SELECT code FROM locations WHERE id = ?`, []any{po.DockID}, &cmd.Dock); err != nil {
+				return err
+			}
+		}
+		refs, err := tx.poLineRefs(po.ID)
 		if err != nil {
 			return err
 		}
-		r.supplier = sql.NullInt64{Int64: supplier, Valid: true}
-		switch status {
-		case "sent", "partial", "received":
-		case "draft":
-			return &app.Error{Code: app.ECONFLICT, Field: "po", Message: "purchase order " + r.poNumber + " is a draft: send it to the supplier before receiving"}
-		default:
-			return &app.Error{Code: app.ECONFLICT, Field: "po", Message: "purchase order " + r.poNumber + " is " + status + ": nothing more can be received against it"}
-		}
-		if cmd.Dock == "" {
-			if !dock.Valid {
-				return app.FieldErrorf("dock", "is required: purchase order %s names no dock", r.poNumber)
-			}
-			cmd.Dock = dock.String
-		}
-		if err := r.loadLines(); err != nil {
-			return err
+		for _, l := range refs {
+			r.lines = append(r.lines, &poLine{id: l.ID, lineNo: l.LineNo, variantID: l.VariantID, qty: l.Qty,
+				received: l.Received, damaged: l.Damaged, closed: l.Closed})
 		}
 	}
 	var kind, attrs string
@@ -179,22 +177,15 @@ func (r *receiptRun) load() error {
 	return err
 }
 
-// loadLines reads the order's lines in line order.
-func (r *receiptRun) loadLines() error {
-	rows, err := r.tx.Query(`SELECT id, line_no, variant_id, qty, received_qty, damaged_qty, closed
-		FROM purchase_order_lines WHERE po_id = ? ORDER BY line_no`, r.poID)
-	if err != nil {
+// onField gives an error of the order's helpers the receipt's field name.
+func onField(err error, field string) error {
+	e, ok := err.(*app.Error)
+	if !ok {
 		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		l := &poLine{}
-		if err := rows.Scan(&l.id, &l.lineNo, &l.variantID, &l.qty, &l.received, &l.damaged, &l.closed); err != nil {
-			return err
-		}
-		r.lines = append(r.lines, l)
-	}
-	return rows.Err()
+	c := *e
+	c.Field = field
+	return &c
 }
 
 // settingInt reads a whole-number setting from min to max, or def when it
@@ -277,22 +268,27 @@ type part struct {
 // order; what is beyond them all goes to the last one as over, within the
 // tolerance.
 func (r *receiptRun) match(i int, v variantRef, qty int64, damaged bool) ([]part, error) {
-	var open []*poLine
+	var fill []*poLine
+	var last *poLine // the line that takes units over: the last one not closed short
 	onOrder := false
 	for _, pl := range r.lines {
-		if pl.variantID == v.id {
-			onOrder = true
-			if !pl.closed {
-				open = append(open, pl)
-			}
+		if pl.variantID != v.id {
+			continue
+		}
+		onOrder = true
+		if !pl.closed && pl.received < pl.qty {
+			fill = append(fill, pl)
+		}
+		if !pl.closed || pl.received >= pl.qty {
+			last = pl
 		}
 	}
 	if !onOrder {
 		return nil, app.FieldErrorf(r.field(i, "sku"), "SKU %s is not on purchase order %s: record it as a wrong item", v.sku, r.poNumber)
 	}
-	if len(open) == 0 {
+	if last == nil {
 		return nil, &app.Error{Code: app.ECONFLICT, Field: r.field(i, "sku"),
-			Message: "every line of SKU " + v.sku + " on purchase order " + r.poNumber + " is closed: nothing more is expected"}
+			Message: "every line of SKU " + v.sku + " on purchase order " + r.poNumber + " is closed short: nothing more is expected"}
 	}
 	cond := func(c app.ReceiptCondition) app.ReceiptCondition {
 		if damaged {
@@ -302,13 +298,12 @@ func (r *receiptRun) match(i int, v variantRef, qty int64, damaged bool) ([]part
 	}
 	var parts []part
 	left := qty
-	for _, pl := range open {
-		if n := min(left, max(pl.qty-pl.received, 0)); n > 0 {
+	for _, pl := range fill {
+		if n := min(left, pl.qty-pl.received); n > 0 {
 			parts = append(parts, part{pl, n, cond(app.ReceiptOK)})
 			left -= n
 		}
 	}
-	last := open[len(open)-1]
 	if left > 0 {
 		total := last.received + left
 		for _, p := range parts {
@@ -326,11 +321,14 @@ func (r *receiptRun) match(i int, v variantRef, qty int64, damaged bool) ([]part
 		parts = append(parts, part{last, left, cond(app.ReceiptOver)})
 	}
 	for _, p := range parts {
-		p.line.received += p.qty
+		pl := p.line
+		pl.received += p.qty
+		pl.add += p.qty
 		if damaged {
-			p.line.damaged += p.qty
+			pl.damaged += p.qty
+			pl.addDamaged += p.qty
 		}
-		p.line.touched, p.line.gotAny = true, true
+		pl.closed = pl.closed || pl.received >= pl.qty
 	}
 	return parts, nil
 }
@@ -360,7 +358,7 @@ func (r *receiptRun) short(i int, v variantRef, note string) error {
 		if pl.variantID != v.id || pl.closed {
 			continue
 		}
-		pl.closed, pl.touched = true, true
+		pl.closed, pl.closeShort = true, true
 		if n := pl.qty - pl.received; n > 0 {
 			if err := r.insertLine(pl, v.id, "", 0, n, app.ReceiptShort, 0, note); err != nil {
 				return err
@@ -518,53 +516,23 @@ func (r *receiptRun) lineError(err error) error {
 	return &c
 }
 
-// savePO writes the changed order lines and the order's status.
+// savePO writes what the receipt adds to the order's lines, through the
+// purchasing store's helpers, and the order's status.
 func (r *receiptRun) savePO() error {
 	if r.poID == 0 {
 		return nil
 	}
-	now := ms(r.tx.Now)
 	for _, pl := range r.lines {
-		if !pl.touched {
-			continue
+		if pl.add > 0 {
+			if err := r.tx.addPOLineReceipt(pl.id, pl.add, pl.addDamaged); err != nil {
+				return err
+			}
 		}
-		at := any(nil)
-		if pl.gotAny {
-			at = now
-		}
-		if _, err := r.tx.exec(`UPDATE purchase_order_lines SET received_qty = ?, damaged_qty = ?, closed = ?,
-			first_received_at = coalesce(first_received_at, ?), last_received_at = coalesce(?, last_received_at) WHERE id = ?`,
-			pl.received, pl.damaged, pl.closed, at, at, pl.id); err != nil {
-			return err
+		if pl.closeShort {
+			if _, err := r.tx.exec(`UPDATE purchase_order_lines SET closed = 1 WHERE id = ?`, pl.id); err != nil {
+				return err
+			}
 		}
 	}
 	return r.tx.refreshPOStatus(r.poID)
-}
-
-// refreshPOStatus sets a sent or partly received order's status from its
-// lines: received when every line is received in full or closed, partial
-// when some units came or a line was closed.
-// TODO(receiving): use purchasing's status helper once that branch merges.
-func (tx *Tx) refreshPOStatus(poID int64) error {
-	var n, done, some int64
-	var status string
-	err := tx.queryRow(`SELECT count(*), ifnull(sum(closed = 1 OR received_qty >= qty), 0), ifnull(sum(closed = 1 OR received_qty > 0), 0),
-		(SELECT status FROM purchase_orders WHERE id = ?1) FROM purchase_order_lines WHERE po_id = ?1`, []any{poID}, &n, &done, &some, &status)
-	if err != nil {
-		return err
-	}
-	next := status
-	switch {
-	case status != "sent" && status != "partial" && status != "received":
-		return nil
-	case n > 0 && done == n:
-		next = "received"
-	case some > 0:
-		next = "partial"
-	}
-	if next == status {
-		return nil
-	}
-	_, err = tx.exec(`UPDATE purchase_orders SET status = ? WHERE id = ?`, next, poID)
-	return err
 }

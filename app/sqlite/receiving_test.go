@@ -17,32 +17,32 @@ import (
 // against it.
 var receivingNow = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 
-// seedPurchaseOrderSQL writes a supplier and a purchase order with lines
-// (SKU and quantity, in line order) straight into the database file. It
-// stands in for the purchasing branch's store until that is merged.
-func seedPurchaseOrderSQL(tb testing.TB, db *sqlite.DB, number, status, dock string, lines ...any) {
+// mustPurchaseOrder creates supplier ACME (once) and purchase order
+// number at dock with lines of SKU and quantity, in line order, and sends
+// it unless status is "draft".
+func mustPurchaseOrder(tb testing.TB, db *sqlite.DB, number, status, dock string, lines ...any) {
 	tb.Helper()
-	raw, err := sql.Open("sqlite3", "file:"+db.Path+"?_foreign_keys=1&_busy_timeout=5000")
-	if err != nil {
+	ctx := context.Background()
+	if _, _, err := db.CreateSupplier(ctx, app.NewSupplier{Code: "ACME", Name: "Acme Foods"}); err != nil {
 		tb.Fatal(err)
 	}
-	defer raw.Close()
-	exec := func(q string, args ...any) {
-		if _, err := raw.Exec(q, args...); err != nil {
-			tb.Fatalf("%s: %v", q, err)
-		}
-	}
-	exec(`INSERT OR IGNORE INTO suppliers (code, name, created_at) VALUES ('ACME', 'Acme Foods', 0)`)
-	exec(`INSERT INTO purchase_orders (number, supplier_id, status, dock_id, created_at)
-		VALUES (?, (SELECT id FROM suppliers WHERE code = 'ACME'), ?, (SELECT id FROM locations WHERE code = ?), 0)`, number, status, dock)
+	o := app.NewPurchaseOrder{Number: number, Supplier: "ACME", Dock: dock}
 	for i := 0; i+1 < len(lines); i += 2 {
-		exec(`INSERT INTO purchase_order_lines (po_id, line_no, variant_id, qty)
-			VALUES ((SELECT id FROM purchase_orders WHERE number = ?), ?, (SELECT id FROM variants WHERE sku = ?), ?)`,
-			number, i/2+1, lines[i], lines[i+1])
+		o.Lines = append(o.Lines, app.NewPOLine{SKU: lines[i].(string), Qty: int64(lines[i+1].(int))})
+	}
+	if _, _, err := db.CreatePurchaseOrder(ctx, o); err != nil {
+		tb.Fatal(err)
+	}
+	if status == "draft" {
+		return
+	}
+	if _, _, err := db.ActOnPurchaseOrder(ctx, number, app.POSend, 0); err != nil {
+		tb.Fatal(err)
 	}
 }
 
-// setSettingSQL writes a setting straight into the database file.
+// setSettingSQL writes a setting straight into the database file: depot
+// has no settings API yet.
 func setSettingSQL(tb testing.TB, db *sqlite.DB, key, value string) {
 	tb.Helper()
 	raw, err := sql.Open("sqlite3", "file:"+db.Path+"?_busy_timeout=5000")
@@ -76,7 +76,7 @@ func receivingFixture(t *testing.T, quarantine bool) *sqlite.DB {
 			t.Fatal(err)
 		}
 	}
-	seedPurchaseOrderSQL(t, db, "PO-1", "sent", "DOCK-1", "OM-1", 10, "MUG-1", 20)
+	mustPurchaseOrder(t, db, "PO-1", "sent", "DOCK-1", "OM-1", 10, "MUG-1", 20)
 	return db
 }
 
@@ -166,11 +166,11 @@ func TestPostReceipt(t *testing.T) {
 			"OM-1 6 ok lot L1 @DOCK-1 #1", "partial OM-1:6/10 MUG-1:0/20",
 			map[string]int64{"OM-1@DOCK-1": 6}},
 		{"OverWithinTolerance", receipt("PO-1", ok("MUG-1", 22, "", "")),
-			"MUG-1 20 ok @DOCK-1 #2, MUG-1 2 over @DOCK-1 #2", "partial OM-1:0/10 MUG-1:22/20",
+			"MUG-1 20 ok @DOCK-1 #2, MUG-1 2 over @DOCK-1 #2", "partial OM-1:0/10 MUG-1:22/20(closed)",
 			map[string]int64{"MUG-1@DOCK-1": 22}},
 		{"DamagedToQuarantine", receipt("PO-1", ok("OM-1", 8, "L1", "2027-06-01"),
 			app.ReceiptLineInput{SKU: "OM-1", Qty: 2, Lot: "L1", Condition: app.ReceiptDamaged, Note: "crushed"}),
-			"OM-1 8 ok lot L1 @DOCK-1 #1, OM-1 2 damaged lot L1 @Q-1 #1", "partial OM-1:10/10(2 damaged) MUG-1:0/20",
+			"OM-1 8 ok lot L1 @DOCK-1 #1, OM-1 2 damaged lot L1 @Q-1 #1", "partial OM-1:10/10(2 damaged)(closed) MUG-1:0/20",
 			map[string]int64{"OM-1@DOCK-1": 8, "OM-1@Q-1": 2}},
 		{"WrongItems", receipt("PO-1", app.ReceiptLineInput{SKU: "SP-1", Qty: 3, Condition: app.ReceiptWrongItem},
 			app.ReceiptLineInput{Scanned: "4006381333931", Qty: 1, Condition: app.ReceiptWrongItem}),
@@ -178,7 +178,7 @@ func TestPostReceipt(t *testing.T) {
 			map[string]int64{"SP-1@DOCK-1": 0}},
 		{"ShortCloses", receipt("PO-1", ok("MUG-1", 15, "", ""), app.ReceiptLineInput{SKU: "MUG-1", Condition: app.ReceiptShort},
 			ok("OM-1", 10, "L2", "2027-01-31")),
-			"MUG-1 15 ok @DOCK-1 #2, MUG-1 5 short #2, OM-1 10 ok lot L2 @DOCK-1 #1", "received OM-1:10/10 MUG-1:15/20(closed)",
+			"MUG-1 15 ok @DOCK-1 #2, MUG-1 5 short #2, OM-1 10 ok lot L2 @DOCK-1 #1", "received OM-1:10/10(closed) MUG-1:15/20(closed)",
 			map[string]int64{"MUG-1@DOCK-1": 15, "OM-1@DOCK-1": 10}},
 		{"PastExpiryConfirmed", func() app.PostReceipt {
 			c := receipt("PO-1", ok("OM-1", 1, "OLD", "2026-11-01"))
@@ -275,7 +275,7 @@ func TestPostReceiptRefusals(t *testing.T) {
 			app.ENOTFOUND, "lines[0].sku", `no variant has SKU "NOPE"`},
 		{"UnknownOrder", nil, receipt("PO-9", app.ReceiptLineInput{SKU: "MUG-1", Qty: 1}),
 			app.ENOTFOUND, "po", `no purchase order has number "PO-9"`},
-		{"DraftOrder", func(t *testing.T, db *sqlite.DB) { seedPurchaseOrderSQL(t, db, "PO-D", "draft", "DOCK-1", "MUG-1", 1) },
+		{"DraftOrder", func(t *testing.T, db *sqlite.DB) { mustPurchaseOrder(t, db, "PO-D", "draft", "DOCK-1", "MUG-1", 1) },
 			receipt("PO-D", app.ReceiptLineInput{SKU: "MUG-1", Qty: 1}), app.ECONFLICT, "po", "is a draft"},
 		{"NotADock", nil, app.PostReceipt{Dock: "A-1", IdempotencyKey: "k", Lines: []app.ReceiptLineInput{{SKU: "MUG-1", Qty: 1}}},
 			app.EINVALID, "dock", "A-1 is a bin, not a dock"},
@@ -316,6 +316,37 @@ func TestPostReceiptRefusals(t *testing.T) {
 			mustVerify(t, db)
 		})
 	}
+}
+
+// TestPostReceiptAfterLineComplete: a line received in full is closed, yet
+// a late delivery of the same item is taken as over within the tolerance;
+// a line closed short takes nothing more.
+func TestPostReceiptAfterLineComplete(t *testing.T) {
+	db := receivingFixture(t, true)
+	ctx := context.Background()
+	for _, q := range []int64{20, 2} {
+		if _, _, err := db.PostReceipt(ctx, receipt("PO-1", app.ReceiptLineInput{SKU: "MUG-1", Qty: q})); err != nil {
+			t.Fatalf("receive %d: %v", q, err)
+		}
+	}
+	_, _, err := db.PostReceipt(ctx, receipt("PO-1", app.ReceiptLineInput{SKU: "MUG-1", Qty: 1}))
+	if app.ErrorCode(err) != app.ECONFLICT || !strings.Contains(err.Error(), "has 22 received; 1 more is 3 over") {
+		t.Errorf("past the tolerance: %v", err)
+	}
+	if got := poState(t, db, "PO-1"); got != "partial OM-1:0/10 MUG-1:22/20(closed)" {
+		t.Errorf("order %s", got)
+	}
+	if _, _, err := db.PostReceipt(ctx, receipt("PO-1", app.ReceiptLineInput{SKU: "OM-1", Condition: app.ReceiptShort})); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = db.PostReceipt(ctx, receipt("PO-1", app.ReceiptLineInput{SKU: "OM-1", Qty: 1, Lot: "L1"}))
+	if app.ErrorCode(err) != app.ECONFLICT || !strings.Contains(err.Error(), "is closed short: nothing more is expected") {
+		t.Errorf("after the line was closed short: %v", err)
+	}
+	if got := poState(t, db, "PO-1"); got != "received OM-1:0/10(closed) MUG-1:22/20(closed)" {
+		t.Errorf("order %s", got)
+	}
+	mustVerify(t, db)
 }
 
 func TestPostReceiptExpiryLimitSetting(t *testing.T) {

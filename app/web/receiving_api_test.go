@@ -9,13 +9,13 @@ import (
 	"testing"
 
 	"depot/app"
+	"depot/app/sqlite"
 	"depot/app/web"
 )
 
 // newReceivingEnv is the API with receiving over: OM-1 (tracks lots) and
 // MUG-1, site WH with DOCK-1 and the quarantine place Q-1, and PO-1 (sent)
-// for 10 OM-1 and 20 MUG-1, written with SQL until the purchasing branch
-// brings its API.
+// for 10 OM-1 and 20 MUG-1.
 func newReceivingEnv(t *testing.T) *env {
 	t.Helper()
 	e := newEnv(t, func(s *web.Services) { s.Receiving = e0(s) })
@@ -37,7 +37,7 @@ func newReceivingEnv(t *testing.T) *env {
 			t.Fatal(err)
 		}
 	}
-	seedPurchaseOrderRaw(t, e, "PO-1", "OM-1", 10, "MUG-1", 20)
+	mustSentPO(t, e.db, "PO-1", "", "OM-1", 10, "MUG-1", 20)
 	return e
 }
 
@@ -45,22 +45,23 @@ func newReceivingEnv(t *testing.T) *env {
 // itself, which the wrap function cannot reach yet when it runs.
 func e0(s *web.Services) app.ReceivingService { return s.Ledger.(app.ReceivingService) }
 
-// seedPurchaseOrderRaw writes supplier ACME and a sent purchase order at
-// DOCK-1 with SQL, standing in for the purchasing branch's API.
-func seedPurchaseOrderRaw(t *testing.T, e *env, number string, lines ...any) {
+// mustSentPO creates supplier ACME (once) and sends purchase order number
+// at DOCK-1, expected on expected, with lines of SKU and quantity.
+func mustSentPO(t *testing.T, db *sqlite.DB, number, expected string, lines ...any) {
 	t.Helper()
-	exec := func(q string, args ...any) {
-		if _, err := e.raw.Exec(q, args...); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
+	ctx := context.Background()
+	if _, _, err := db.CreateSupplier(ctx, app.NewSupplier{Code: "ACME", Name: "Acme Foods"}); err != nil {
+		t.Fatal(err)
 	}
-	exec(`INSERT OR IGNORE INTO suppliers (code, name, created_at) VALUES ('ACME', 'Acme Foods', 0)`)
-	exec(`INSERT INTO purchase_orders (number, supplier_id, status, dock_id, created_at)
-		VALUES (?, (SELECT id FROM suppliers WHERE code = 'ACME'), 'sent', (SELECT id FROM locations WHERE code = 'DOCK-1'), 0)`, number)
+	o := app.NewPurchaseOrder{Number: number, Supplier: "ACME", Dock: "DOCK-1", ExpectedOn: expected}
 	for i := 0; i+1 < len(lines); i += 2 {
-		exec(`INSERT INTO purchase_order_lines (po_id, line_no, variant_id, qty)
-			VALUES ((SELECT id FROM purchase_orders WHERE number = ?), ?, (SELECT id FROM variants WHERE sku = ?), ?)`,
-			number, i/2+1, lines[i], lines[i+1])
+		o.Lines = append(o.Lines, app.NewPOLine{SKU: lines[i].(string), Qty: int64(lines[i+1].(int))})
+	}
+	if _, _, err := db.CreatePurchaseOrder(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := db.ActOnPurchaseOrder(ctx, number, app.POSend, 0); err != nil {
+		t.Fatal(err)
 	}
 }
 

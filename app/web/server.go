@@ -33,6 +33,8 @@ type Services struct {
 	Import app.Importer
 	// Receiving takes deliveries in (receipts).
 	Receiving app.ReceivingService
+	// Purchasing keeps suppliers and purchase orders; nil: no such routes.
+	Purchasing app.PurchasingService
 }
 
 // server holds what the handlers share.
@@ -87,6 +89,7 @@ func newHandler(s Services, u *ui, log *slog.Logger) http.Handler {
 		// The action depends on the movement's kind: checked after decoding.
 		r.Post("/api/v1/movements", srv.api(srv.postMovement))
 		srv.receivingAPIRoutes(r)
+		srv.purchasingAPIRoutes(r)
 	})
 	if u != nil {
 		srv.uiRoutes(r)

@@ -14,8 +14,7 @@ import (
 
 // receiveEnv is a site WH with dock DOCK-1 and quarantine place Q-1, a
 // lot-tracked tea with a GTIN, a mug with a case of 12, a spoon that is not
-// ordered, and PO-1 (sent) for 20 TEA and 24 MUG-BLU, written with SQL
-// until the purchasing branch is merged.
+// ordered, and PO-1 (sent) for 20 TEA and 24 MUG-BLU.
 func receiveEnv(t *testing.T) (*uiEnv, *browser) {
 	t.Helper()
 	e := newUIEnv(t, false)
@@ -33,17 +32,7 @@ func receiveEnv(t *testing.T) (*uiEnv, *browser) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{
-		`INSERT INTO suppliers (code, name, created_at) VALUES ('ACME', 'Acme Foods', 0)`,
-		`INSERT INTO purchase_orders (number, supplier_id, status, dock_id, expected_on, created_at)
-			VALUES ('PO-1', 1, 'sent', (SELECT id FROM locations WHERE code = 'DOCK-1'), '2026-11-28', 0)`,
-		`INSERT INTO purchase_order_lines (po_id, line_no, variant_id, qty) VALUES (1, 1, (SELECT id FROM variants WHERE sku = 'TEA'), 20)`,
-		`INSERT INTO purchase_order_lines (po_id, line_no, variant_id, qty) VALUES (1, 2, (SELECT id FROM variants WHERE sku = 'MUG-BLU'), 24)`,
-	} {
-		if _, err := e.raw.Exec(q); err != nil {
-			t.Fatal(err)
-		}
-	}
+	mustSentPO(t, e.db, "PO-1", "2027-01-15", "TEA", 20, "MUG-BLU", 24)
 	return e, b
 }
 
@@ -85,7 +74,7 @@ func TestFloorReceive(t *testing.T) {
 
 	t.Run("StartListsOpenOrders", func(t *testing.T) {
 		b.get("/floor").has(t, 200, `href="/floor/receive"`)
-		b.get("/floor/receive").has(t, 200, `href="/floor/receive?po=PO-1"`, "Acme Foods", "expected 2026-11-28")
+		b.get("/floor/receive").has(t, 200, `href="/floor/receive?po=PO-1"`, "Acme Foods", "expected 2027-01-15")
 		b.get("/floor/receive?po=PO-404").has(t, 404, `no purchase order has number &#34;PO-404&#34;`)
 		b.get("/floor/receive?po=PO-1").has(t, 200, `id="receive-form"`, `data-sku="TEA"`, "expected", "receive.js")
 	})

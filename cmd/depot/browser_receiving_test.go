@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
@@ -10,64 +9,22 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-	_ "github.com/mattn/go-sqlite3"
+
+	"depot/app"
 )
 
-// seedPurchaseOrderSQL writes supplier ACME and purchase order number
-// (sent, at dock DOCK-1) with lines of SKU and quantity into the database
-// file beside the running server. It stands in for the purchasing branch's
-// API until that branch is merged.
-func seedPurchaseOrderSQL(t *testing.T, path, number string, lines ...any) {
+// poState reads the order through the API: its status and its lines as
+// "SKU received/ordered damaged closed dated", in line order.
+func poState(t *testing.T, s *served, token, number string) string {
 	t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+path+"?_foreign_keys=1&_busy_timeout=10000")
-	if err != nil {
+	var po app.PurchaseOrder
+	b, _ := json.Marshal(s.api(t, token, "GET", "/api/v1/purchase-orders/"+number, "", 200))
+	if err := json.Unmarshal(b, &po); err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	exec := func(q string, args ...any) {
-		if _, err := db.Exec(q, args...); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	exec(`INSERT OR IGNORE INTO suppliers (code, name, created_at) VALUES ('ACME', 'Acme Foods', 0)`)
-	exec(`INSERT INTO purchase_orders (number, supplier_id, status, dock_id, expected_on, created_at)
-		VALUES (?, (SELECT id FROM suppliers WHERE code = 'ACME'), 'sent', (SELECT id FROM locations WHERE code = 'DOCK-1'), '2026-11-28', 0)`, number)
-	for i := 0; i+1 < len(lines); i += 2 {
-		exec(`INSERT INTO purchase_order_lines (po_id, line_no, variant_id, qty)
-			VALUES ((SELECT id FROM purchase_orders WHERE number = ?), ?, (SELECT id FROM variants WHERE sku = ?), ?)`,
-			number, i/2+1, lines[i], lines[i+1])
-	}
-}
-
-// poLinesSQL reads the order's status and its lines as
-// "SKU received/ordered damaged closed", in line order.
-func poLinesSQL(t *testing.T, path, number string) string {
-	t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro&_busy_timeout=10000")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	var status string
-	if err := db.QueryRow(`SELECT status FROM purchase_orders WHERE number = ?`, number).Scan(&status); err != nil {
-		t.Fatal(err)
-	}
-	rows, err := db.Query(`SELECT v.sku, pl.received_qty, pl.qty, pl.damaged_qty, pl.closed, pl.last_received_at IS NOT NULL
-		FROM purchase_order_lines pl JOIN variants v ON v.id = pl.variant_id
-		JOIN purchase_orders po ON po.id = pl.po_id WHERE po.number = ? ORDER BY pl.line_no`, number)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	out := []string{status}
-	for rows.Next() {
-		var sku string
-		var rec, qty, dmg, closed int
-		var dated bool
-		if err := rows.Scan(&sku, &rec, &qty, &dmg, &closed, &dated); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, fmt.Sprintf("%s %d/%d damaged %d closed %d dated %v", sku, rec, qty, dmg, closed, dated))
+	out := []string{string(po.Status)}
+	for _, l := range po.Lines {
+		out = append(out, fmt.Sprintf("%s %d/%d damaged %d closed %v dated %v", l.SKU, l.Received, l.Ordered, l.Damaged, l.Closed, l.LastReceivedAt != nil))
 	}
 	return strings.Join(out, "; ")
 }
@@ -111,7 +68,10 @@ func TestBrowserReceiving(t *testing.T) {
 	s.api(t, token, "POST", "/api/v1/products", `{"name":"Ceramic mug","variants":[{"sku":"MUG-BLU","gtin":"4006381333931",
 		"packagings":[{"name":"case of 12","qty":12,"barcode":"CASE-MUG-BLU"}]}]}`, 201)
 	s.api(t, token, "POST", "/api/v1/products", `{"name":"Spoon","variants":[{"sku":"SPOON"}]}`, 201)
-	seedPurchaseOrderSQL(t, path, "PO-7", "TEA", 10, "MUG-BLU", 12)
+	s.api(t, token, "POST", "/api/v1/suppliers", `{"code":"ACME","name":"Acme Foods"}`, 201)
+	s.api(t, token, "POST", "/api/v1/purchase-orders", `{"number":"PO-7","supplier":"ACME","dock":"DOCK-1",
+		"expected_on":"2027-01-15","lines":[{"sku":"TEA","qty":10},{"sku":"MUG-BLU","qty":12}]}`, 201)
+	s.api(t, token, "POST", "/api/v1/purchase-orders/PO-7/send", "", 200)
 
 	t.Run("OpenTheOrderByScanning", func(t *testing.T) {
 		step(t, ctx, "floor", chromedp.EmulateViewport(360, 800), chromedp.Navigate(s.base+"/floor"),
@@ -206,7 +166,7 @@ func TestBrowserReceiving(t *testing.T) {
 	// checks below with the stock moved to the bins.
 
 	t.Run("LedgerLevelsAndOrderAreRight", func(t *testing.T) {
-		if got, want := poLinesSQL(t, path, "PO-7"), "received; TEA 9/10 damaged 0 closed 1 dated true; MUG-BLU 12/12 damaged 1 closed 0 dated true"; got != want {
+		if got, want := poState(t, s, token, "PO-7"), "received; TEA 9/10 damaged 0 closed true dated true; MUG-BLU 12/12 damaged 1 closed true dated true"; got != want {
 			t.Errorf("PO-7:\n got %s\nwant %s", got, want)
 		}
 		levels := func(q string) string {

@@ -9,6 +9,7 @@ import (
 	"math/big"
 	mrand "math/rand/v2"
 	"sync"
+	"time"
 
 	"depot/app"
 	"depot/app/sqlite"
@@ -149,6 +150,9 @@ func seedDemo(ctx context.Context, db *sqlite.DB, w io.Writer) error {
 		if err != nil {
 			return err
 		}
+	}
+	if err := seedPurchasingDemo(ctx, db, time.Now()); err != nil {
+		return err
 	}
 	fmt.Fprintf(w, "\nDemo warehouse created: %d variants in %d bins. Sign in as owner with password:\n  %s\nAPI token (for curl -H 'Authorization: Bearer ...'):\n  %s\nThese are shown once.\n\n",
 		len(plans), countBins(binsByZone), password, token)
