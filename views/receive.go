@@ -99,6 +99,16 @@ func stocked(l app.ReceiptLine) bool {
 	return l.Condition == app.ReceiptOK || l.Condition == app.ReceiptOver
 }
 
+// anyStocked reports whether a receipt put units on the dock.
+func anyStocked(r *app.Receipt) bool {
+	for _, l := range r.Lines {
+		if stocked(l) {
+			return true
+		}
+	}
+	return false
+}
+
 // receiptLineText says what a receipt line recorded, in words.
 func receiptLineText(l app.ReceiptLine) string {
 	what := l.SKU

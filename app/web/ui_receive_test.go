@@ -171,7 +171,7 @@ func TestFloorReceive(t *testing.T) {
 	})
 
 	t.Run("CloseShort", func(t *testing.T) {
-		b.get("/floor/receive/lines?po=PO-1").has(t, 200, `id="receive-table"`, "Close short (12 missing)", "over by 2")
+		b.get("/floor/receive/lines?po=PO-1").has(t, 200, `id="receive-table"`, "Close short <span>(12 missing)</span>", "over by 2")
 		mustReceive(t, b, url.Values{"action": {"short"}, "sku": {"TEA"}}).has(t, 200, "12 TEA never came: line closed short")
 		if rec, _, closed := lineState(t, e, 1); rec != 8 || closed != 1 {
 			t.Errorf("TEA line: received %d closed %d", rec, closed)
