@@ -74,23 +74,19 @@ func lineClass(l app.ReceivingLine) string {
 	return ""
 }
 
-// labelURL is the label preview of a received line: its SKU, lot and
-// expiry, how many units and how many per case.
+// labelURL is the label preview of a received line (built by the labels
+// page): its SKU, lot, expiry and units; per, the units of the case that
+// was scanned, asks for one case label per case, else one lot label.
 func labelURL(l app.ReceiptLine, per int64) string {
-	if per < 1 {
-		per = 1
-	}
-	copies := int64(1)
-	if per > 1 && l.Qty >= per {
-		copies = l.Qty / per
-	}
 	v := url.Values{}
 	v.Set("sku", l.SKU)
 	v.Set("lot", l.Lot)
 	v.Set("expires", l.ExpiresOn)
 	v.Set("qty", strconv.FormatInt(l.Qty, 10))
-	v.Set("per", strconv.FormatInt(per, 10))
-	v.Set("copies", strconv.FormatInt(copies, 10))
+	if per > 1 {
+		v.Set("per", strconv.FormatInt(per, 10))
+	}
+	v.Set("copies", "1")
 	return "/labels/receipt?" + v.Encode()
 }
 

@@ -83,7 +83,7 @@ func TestFloorReceive(t *testing.T) {
 		code := "]d2" + "0109506000134352" + "17270531" + "11261101" + "10LOT7\x1d" + "21SN-1"
 		page := mustReceive(t, b, url.Values{"item": {code}})
 		page.has(t, 200, "1 TEA lot LOT7 (expires 2027-05-31) received into DOCK-1",
-			`href="/labels/receipt?copies=1&amp;expires=2027-05-31&amp;lot=LOT7&amp;per=1&amp;qty=1&amp;sku=TEA"`, `href="/floor/putaway"`)
+			`href="/labels/receipt?copies=1&amp;expires=2027-05-31&amp;lot=LOT7&amp;qty=1&amp;sku=TEA"`, `href="/floor/putaway"`)
 		lots, err := e.db.Lots(context.Background(), app.LotFilter{SKU: "TEA"})
 		if err != nil || len(lots) != 1 || lots[0].ManufacturedOn != "2026-11-01" || lots[0].Supplier != "Acme Foods" {
 			t.Fatalf("lots %+v %v", lots, err)
@@ -104,7 +104,7 @@ func TestFloorReceive(t *testing.T) {
 
 	t.Run("CaseBarcodeCountsItsPack", func(t *testing.T) {
 		page := mustReceive(t, b, url.Values{"item": {"CASE-MUG-BLU"}, "qty": {"2"}})
-		page.has(t, 200, "24 MUG-BLU received into DOCK-1", "per=12&amp;qty=24", "copies=2")
+		page.has(t, 200, "24 MUG-BLU received into DOCK-1", "copies=1&amp;expires=&amp;lot=&amp;per=12&amp;qty=24&amp;sku=MUG-BLU")
 		if got := onHand(t, e, "MUG-BLU", "DOCK-1"); got != 24 {
 			t.Errorf("MUG-BLU at DOCK-1: %d", got)
 		}
