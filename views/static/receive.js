@@ -34,6 +34,11 @@
     // The screen asked for the lot: the next scan is the lot.
     var into = f.querySelector("[autofocus][data-scan]") || f.querySelector("#f-item");
     into.value = head.code;
+    if (into.id === "f-item") {
+      var mode = f.querySelector("input[name=condition][value='" + (head.condition || "ok") + "']");
+      if (mode) mode.checked = true;
+      f.querySelector("#f-qty").value = head.qty || "";
+    }
     busy = true;
     document.getElementById("receive").classList.add("busy");
     // htmx sends it when it has taken the form over, the browser otherwise.
@@ -56,8 +61,10 @@
     if (t && t.closest && t.closest("form") && !t.closest("#receive-form")) return;
     e.preventDefault();
     paused = false;
+    // The condition and quantity chosen when the scan came go with it.
+    var mode = f.querySelector("input[name=condition]:checked");
     var q = load();
-    q.push({ code: e.detail.code, po: f.dataset.po });
+    q.push({ code: e.detail.code, po: f.dataset.po, condition: mode ? mode.value : "ok", qty: f.querySelector("#f-qty").value });
     save(q);
     pump();
   });
