@@ -33,6 +33,7 @@ build:
 FUZZERS := \
 	./app/:FuzzDecodePostMovement:500000 \
 	./app/:FuzzParseImport:50000 \
+	./app/:FuzzDecodePostReceipt:100000 \
 	./app/web/:FuzzParseScan:100000 \
 	./hardware/scanner/:FuzzDecode:100000 \
 	./hardware/scanner/:FuzzLineDecoder:100000 \
