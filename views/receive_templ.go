@@ -1094,7 +1094,7 @@ func ReceivePanel(p Page, m ReceiveModel) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = Field(m.Form, "qty", "Quantity (empty: 1 or the case's pack)", "text", "off", templ.Attributes{"inputmode": "numeric"}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Field(m.Form, "qty", "Quantity (empty: 1 or the case's pack)", "text", "off", templ.Attributes{"inputmode": "numeric", "data-scan": true}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1103,7 +1103,7 @@ func ReceivePanel(p Page, m ReceiveModel) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = Field(m.Form, "expiry", "Expiry (YYYY-MM-DD)", "text", "off", templ.Attributes{"inputmode": "numeric", "placeholder": "YYYY-MM-DD"}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Field(m.Form, "expiry", "Expiry (YYYY-MM-DD)", "text", "off", templ.Attributes{"inputmode": "numeric", "placeholder": "YYYY-MM-DD", "data-scan": true}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

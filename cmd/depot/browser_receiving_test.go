@@ -97,9 +97,10 @@ func TestBrowserReceiving(t *testing.T) {
 			t.Errorf("put away link %q", got)
 		}
 		shot(t, ctx, "floor-receive", 360)
-		// Six more of the same lot: the quantity typed, then the scan.
+		// Six more of the same lot: the quantity typed, then the scan
+		// while the quantity field still has the focus.
 		eval[bool](t, ctx, `document.querySelector("#f-qty").value = "6"; true`)
-		scanInto(t, ctx, "#f-item", "]d2"+"0109506000134352"+"17271130"+"10LOT-A")
+		scanInto(t, ctx, "#f-qty", "]d2"+"0109506000134352"+"17271130"+"10LOT-A")
 		waitReceipt(t, ctx, "6 TEA lot LOT-A")
 		waitText(t, ctx, "#line-1 .received", "7")
 	})

@@ -57,9 +57,15 @@
     var f = form(), t = e.target;
     if (!f) return;
     // The lot field takes its own scans (scan.js fills it and posts).
-    if (t && t.closest && t.closest("#receive-form") && t.id !== "f-item" && t.hasAttribute("data-scan")) return;
+    if (t && t.id === "f-lot") return;
     if (t && t.closest && t.closest("form") && !t.closest("#receive-form")) return;
     e.preventDefault();
+    // A scan while the quantity or expiry had the focus typed into it
+    // (scan.js leaves a field's keys alone): take it back out.
+    if (t && (t.id === "f-qty" || t.id === "f-expiry")) {
+      var typed = e.detail.code.replace(/\x1d/g, "");
+      if (t.value.slice(-typed.length) === typed) t.value = t.value.slice(0, -typed.length);
+    }
     paused = false;
     // The condition and quantity chosen when the scan came go with it.
     var mode = f.querySelector("input[name=condition]:checked");
