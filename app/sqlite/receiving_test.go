@@ -430,3 +430,38 @@ func TestReceiptsOfOrder(t *testing.T) {
 		t.Errorf("Receipt(999): %v", err)
 	}
 }
+
+// TestPostReceiptConcurrentScans: 30 clerks scan one MUG-1 each at once
+// against a line of 20 with a 10% tolerance. The writer checks and writes
+// each receipt in one command, so exactly 22 are taken and 8 refused.
+func TestPostReceiptConcurrentScans(t *testing.T) {
+	db := receivingFixture(t, true)
+	ctx := context.Background()
+	errs := make(chan error, 30)
+	for i := 0; i < 30; i++ {
+		go func(i int) {
+			_, _, err := db.PostReceipt(ctx, app.PostReceipt{PO: "PO-1", IdempotencyKey: fmt.Sprintf("clerk-%d", i),
+				Lines: []app.ReceiptLineInput{{SKU: "MUG-1", Qty: 1}}})
+			errs <- err
+		}(i)
+	}
+	refused := 0
+	for i := 0; i < 30; i++ {
+		if err := <-errs; err != nil {
+			if app.ErrorCode(err) != app.ECONFLICT || app.ErrorField(err) != "lines[0].qty" {
+				t.Fatalf("unexpected error: %v", err)
+			}
+			refused++
+		}
+	}
+	if refused != 8 {
+		t.Errorf("%d refused, want 8", refused)
+	}
+	if got := poState(t, db, "PO-1"); got != "partial OM-1:0/10 MUG-1:22/20(closed)" {
+		t.Errorf("order %s", got)
+	}
+	if got := OnHand(t, db, "MUG-1", "DOCK-1"); got != 22 {
+		t.Errorf("on hand %d", got)
+	}
+	mustVerify(t, db)
+}
