@@ -35,6 +35,7 @@ FUZZERS := \
 	./app/:FuzzParseImport:50000 \
 	./app/:FuzzParseScan:100000 \
 	./app/:FuzzNewOrder:100000 \
+	./app/:FuzzDecodePostReceipt:100000 \
 	./hardware/scanner/:FuzzDecode:100000 \
 	./hardware/scanner/:FuzzLineDecoder:100000 \
 	./hardware/scanner/:FuzzReportDecoder:100000 \

@@ -31,6 +31,8 @@ type Services struct {
 	Edit app.CatalogEditor
 	// Import reads and writes the CSVs of the catalog, places and stock.
 	Import app.Importer
+	// Receiving takes deliveries in (receipts).
+	Receiving app.ReceivingService
 	// Purchasing keeps suppliers and purchase orders; nil: no such routes.
 	Purchasing app.PurchasingService
 	// Scans says what a scan names (POST /api/v1/scans/parse, the floor
@@ -91,6 +93,7 @@ func newHandler(s Services, u *ui, log *slog.Logger) http.Handler {
 		r.With(srv.require(app.EditLocations)).Post("/api/v1/locations", srv.api(srv.createLocation))
 		// The action depends on the movement's kind: checked after decoding.
 		r.Post("/api/v1/movements", srv.api(srv.postMovement))
+		srv.receivingAPIRoutes(r)
 		srv.purchasingAPIRoutes(r)
 		srv.scanAPIRoutes(r)
 		srv.ordersAPIRoutes(r)

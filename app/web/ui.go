@@ -141,6 +141,7 @@ func (s *server) uiRoutes(r chi.Router) {
 		catalog.Post("/variants/{sku}/variants", s.html(s.addVariant))
 		catalog.Post("/variants/{sku}/packagings/remove", s.html(s.removePackaging))
 		s.floorRoutes(r)
+		s.receivingUIRoutes(r)
 		s.purchasingUIRoutes(r)
 		s.labelsUIRoutes(r)
 		read.Get("/import", s.html(s.importPage))
