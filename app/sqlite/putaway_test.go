@@ -315,4 +315,3 @@ func TestPutawayWeightsSetting(t *testing.T) {
 		t.Errorf("fefo 101: %v", err)
 	}
 }
-
