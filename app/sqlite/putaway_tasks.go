@@ -297,7 +297,7 @@ func (db *DB) Putaway(ctx context.Context, cmd putaway.Command) (*putaway.Task, 
 			return nil, &app.Error{Code: app.ECONFLICT, Field: "to", Message: app.ErrorMessage(err)}
 		}
 		t := &putaway.Task{SKU: item.SKU, Lot: item.Lot, Qty: cmd.Qty, From: from.code, To: to.code, Score: sg.Score,
-			Status: "done", DoneAt: tx.Now}
+			Status: "done", DoneAt: fromMs(ms(tx.Now))}
 		var suggested any
 		if len(res.Suggestions) > 0 {
 			suggested, t.Suggested = res.Suggestions[0].BinID, res.Suggestions[0].Location

@@ -11,6 +11,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"depot/app"
+	"depot/app/putaway"
 )
 
 // Services are what the handlers call.
@@ -31,6 +32,8 @@ type Services struct {
 	Edit app.CatalogEditor
 	// Import reads and writes the CSVs of the catalog, places and stock.
 	Import app.Importer
+	// Putaway suggests bins for received stock and confirms putaways.
+	Putaway putaway.Service
 }
 
 // server holds what the handlers share.
@@ -84,6 +87,7 @@ func newHandler(s Services, u *ui, log *slog.Logger) http.Handler {
 		r.With(srv.require(app.EditLocations)).Post("/api/v1/locations", srv.api(srv.createLocation))
 		// The action depends on the movement's kind: checked after decoding.
 		r.Post("/api/v1/movements", srv.api(srv.postMovement))
+		srv.putawayAPIRoutes(r)
 	})
 	if u != nil {
 		srv.uiRoutes(r)
