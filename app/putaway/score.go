@@ -81,7 +81,7 @@ func (s *scorer) hard(b *Bin) exclusion {
 func (s *scorer) refusal(b *Bin, e exclusion) error {
 	switch e {
 	case wrongTemperature:
-		return app.Errorf(app.ECONFLICT, "%s is a %s bin; %s needs %s: it never goes to another temperature zone",
+		return app.Errorf(app.ECONFLICT, "%s is in the %s zone; %s needs %s: it never goes to another temperature zone",
 			b.Code, zone(b.Temperature), s.item.SKU, zone(s.item.Temperature))
 	case overWeight:
 		return app.Errorf(app.ECONFLICT, "%s holds %s of %s; %d of %s (%s) would exceed its weight limit",

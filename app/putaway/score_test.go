@@ -168,7 +168,7 @@ func TestFrozenNeverAmbient(t *testing.T) {
 		}
 	}
 	if _, err := Score(peas, &bins[1], DefaultWeights, 1000); app.ErrorCode(err) != app.ECONFLICT ||
-		!strings.Contains(err.Error(), "AMB-2 is a ambient bin; PEAS needs frozen") {
+		!strings.Contains(err.Error(), "AMB-2 is in the ambient zone; PEAS needs frozen") {
 		t.Errorf("scanning an ambient bin for frozen peas: %v", err)
 	}
 	res = Suggest(peas, bins[:3], DefaultWeights, 3)

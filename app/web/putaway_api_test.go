@@ -170,7 +170,7 @@ func TestPutawayAPI(t *testing.T) {
 		{"WrongBin", "clerk", `{"sku":"MUG","qty":1,"from":"DOCK","to":"A-02","chosen":"A-03","idempotency_key":"x1"}`, 409, "to",
 			"you scanned bin A-02 but chose bin A-03"},
 		{"FrozenToAmbient", "clerk", `{"sku":"PEAS","qty":1,"from":"DOCK","to":"A-02","idempotency_key":"x2"}`, 409, "to",
-			"A-02 is a ambient bin; PEAS needs frozen"},
+			"A-02 is in the ambient zone; PEAS needs frozen"},
 		{"OverWeight", "clerk", `{"sku":"MUG","qty":6,"from":"DOCK","to":"A-01","idempotency_key":"x3"}`, 409, "to",
 			"would exceed its weight limit"},
 		{"KeyReused", "clerk", `{"sku":"MUG","qty":4,"from":"DOCK","to":"A-01","idempotency_key":"pa-1"}`, 409, "idempotency_key", "already used"},
