@@ -154,6 +154,13 @@ type Item struct {
 	VelocityRank, Ranked int
 }
 
+// Limit is the weight limit of a place that holds bins, and the weight of
+// what is in them.
+type Limit struct {
+	Code                string
+	MaxWeightMg, LoadMg int64
+}
+
 // Content is one level in a bin: a variant and lot and its units.
 type Content struct {
 	VariantID int64
@@ -178,6 +185,10 @@ type Bin struct {
 	// MaxWeightMg is 0 for no limit; LoadMg is the weight of what is in the
 	// bin now.
 	MaxWeightMg, LoadMg int64
+	// Above are the weight limits of the places the bin is in (a shelf or
+	// a rack that holds several bins), nearest first; each is shared by
+	// the bins under it.
+	Above []*Limit
 	// CapacityUnits is 0 for no limit; Units are the units in the bin now.
 	CapacityUnits, Units int64
 	Contents             []Content

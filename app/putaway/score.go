@@ -68,7 +68,7 @@ func (s *scorer) hard(b *Bin) exclusion {
 	if zone(b.Temperature) != zone(s.item.Temperature) {
 		return wrongTemperature
 	}
-	if b.MaxWeightMg > 0 && (s.tooHeavy || b.LoadMg > b.MaxWeightMg-s.addMg) {
+	if _, over := s.overLimit(b); over {
 		return overWeight
 	}
 	if b.CapacityUnits > 0 && b.Units > b.CapacityUnits-s.item.Qty {
@@ -84,8 +84,13 @@ func (s *scorer) refusal(b *Bin, e exclusion) error {
 		return app.Errorf(app.ECONFLICT, "%s is in the %s zone; %s needs %s: it never goes to another temperature zone",
 			b.Code, zone(b.Temperature), s.item.SKU, zone(s.item.Temperature))
 	case overWeight:
+		l, _ := s.overLimit(b)
+		where := b.Code
+		if l.Code != b.Code {
+			where = b.Code + " is in " + l.Code + ", which"
+		}
 		return app.Errorf(app.ECONFLICT, "%s holds %s of %s; %d of %s (%s) would exceed its weight limit",
-			b.Code, kg(b.LoadMg), kg(b.MaxWeightMg), s.item.Qty, s.item.SKU, kg(s.addMg))
+			where, kg(l.LoadMg), kg(l.MaxWeightMg), s.item.Qty, s.item.SKU, kg(s.addMg))
 	case overCapacity:
 		return app.Errorf(app.ECONFLICT, "%s has room for %d of its %d units; %d of %s do not fit",
 			b.Code, max(0, b.CapacityUnits-b.Units), b.CapacityUnits, s.item.Qty, s.item.SKU)
@@ -238,21 +243,55 @@ func (s *scorer) fefo(b *Bin, text bool) (int, string) {
 	return full, when(text, "no other lot of "+s.item.SKU+" here")
 }
 
-// weight prefers room left under the limit; a bin without a limit is
-// neutral.
+// overLimit returns the first weight limit the item would exceed: the
+// bin's own, then those of the places it is in.
+func (s *scorer) overLimit(b *Bin) (Limit, bool) {
+	if b.MaxWeightMg > 0 && (s.tooHeavy || b.LoadMg > b.MaxWeightMg-s.addMg) {
+		return Limit{Code: b.Code, MaxWeightMg: b.MaxWeightMg, LoadMg: b.LoadMg}, true
+	}
+	for _, l := range b.Above {
+		if l.MaxWeightMg > 0 && (s.tooHeavy || l.LoadMg > l.MaxWeightMg-s.addMg) {
+			return *l, true
+		}
+	}
+	return Limit{}, false
+}
+
+// headroom rates the room left under a limit after the item: full for an
+// empty place, 0 for one filled to its limit.
+func (s *scorer) headroom(load, limit int64) int {
+	after := load + s.addMg
+	if limit > math.MaxInt64/full {
+		return int((limit - after) / (limit / full))
+	}
+	return int(full * (limit - after) / limit)
+}
+
+// weight prefers room left under the tightest weight limit (the bin's own
+// or that of a shelf it is on); a bin without one is neutral.
 func (s *scorer) weight(b *Bin, text bool) (int, string) {
-	if b.MaxWeightMg <= 0 {
+	tight, r, found := -1, 0, false
+	if b.MaxWeightMg > 0 {
+		r, found = s.headroom(b.LoadMg, b.MaxWeightMg), true
+	}
+	for i, l := range b.Above {
+		if l.MaxWeightMg <= 0 {
+			continue
+		}
+		if h := s.headroom(l.LoadMg, l.MaxWeightMg); !found || h < r {
+			tight, r, found = i, h, true
+		}
+	}
+	switch {
+	case !found:
 		return 0, when(text, "no weight limit")
-	}
-	after := b.LoadMg + s.addMg
-	r := int(full * (b.MaxWeightMg - after) / b.MaxWeightMg)
-	if b.MaxWeightMg > math.MaxInt64/full {
-		r = int((b.MaxWeightMg - after) / (b.MaxWeightMg / full))
-	}
-	if !text {
+	case !text:
 		return r, ""
+	case tight < 0:
+		return r, kg(b.LoadMg) + " of " + kg(b.MaxWeightMg) + " used, " + kg(b.LoadMg+s.addMg) + " after"
 	}
-	return r, kg(b.LoadMg) + " of " + kg(b.MaxWeightMg) + " used, " + kg(after) + " after"
+	l := b.Above[tight]
+	return r, l.Code + ": " + kg(l.LoadMg) + " of " + kg(l.MaxWeightMg) + " used, " + kg(l.LoadMg+s.addMg) + " after"
 }
 
 func (s *scorer) capacity(b *Bin, text bool) (int, string) {

@@ -203,6 +203,31 @@ func TestHeavyPalletNeverOverShelfLimit(t *testing.T) {
 	if app.ErrorCode(err) != app.ECONFLICT || err.Error() != "SHELF-1 holds 50 kg of 500 kg; 40 of RICE-25K (1000 kg) would exceed its weight limit" {
 		t.Errorf("scanning SHELF-1: %v", err)
 	}
+	// Bins on a shelf share its limit: 40 kg in one of them leave 60 kg of
+	// the shelf's 100 kg, too little for 3 bags (75 kg) in either bin.
+	shelf := &Limit{Code: "SHELF-9", MaxWeightMg: 100_000_000, LoadMg: 40_000_000}
+	onShelf := []Bin{
+		{ID: 10, Code: "S9-A", Above: []*Limit{shelf}, LoadMg: 40_000_000, Contents: []Content{{VariantID: 3, Qty: 1}}},
+		{ID: 11, Code: "S9-B", Above: []*Limit{shelf}},
+		{ID: 12, Code: "FLOOR-9", Above: []*Limit{{Code: "ZONE", MaxWeightMg: 0}}},
+	}
+	two := rice
+	two.Qty = 3
+	res = Suggest(two, onShelf, DefaultWeights, 3)
+	if len(res.Suggestions) != 1 || res.Suggestions[0].Location != "FLOOR-9" || res.OverWeight != 2 {
+		t.Errorf("3 bags with a shelf of 60 kg left: %+v (over %d)", res.Suggestions, res.OverWeight)
+	}
+	_, err = Score(two, &onShelf[1], DefaultWeights, 0)
+	if app.ErrorCode(err) != app.ECONFLICT || err.Error() != "S9-B is in SHELF-9, which holds 40 kg of 100 kg; 3 of RICE-25K (75 kg) would exceed its weight limit" {
+		t.Errorf("scanning S9-B: %v", err)
+	}
+	// One bag fits, and the shelf's room is the reason.
+	two.Qty = 1
+	sg, err := Score(two, &onShelf[1], DefaultWeights, 0)
+	if err != nil || sg.Reasons[4].Text != "SHELF-9: 40 kg of 100 kg used, 65 kg after" || sg.Reasons[4].Points != 3 {
+		t.Errorf("one bag on the shelf: %+v %v", sg.Reasons[4], err)
+	}
+
 	// A weight that overflows int64 is over every limit, not a wrap-around.
 	huge := rice
 	huge.Qty = app.MaxQty

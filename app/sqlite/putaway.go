@@ -62,6 +62,9 @@ type putawayCache struct {
 	sites  map[int64]*putawaySite
 	siteOf map[int64]int64 // physical place -> its site
 	bins   map[int64]binRef
+	// limits are the weight limits of places that hold bins (a shelf, a
+	// rack), shared by the bins' Above.
+	limits map[int64]*putaway.Limit
 	// byVariant lists the bins that hold a variant; weights are the unit
 	// weights of the variants seen.
 	byVariant map[int64][]int64
@@ -220,7 +223,7 @@ func (db *DB) loadPutaway(ctx context.Context, c *putawayCache) error {
 		}
 	}
 	c.sites, c.siteOf, c.bins = map[int64]*putawaySite{}, map[int64]int64{}, map[int64]binRef{}
-	c.byVariant, c.weights = map[int64][]int64{}, map[int64]int64{}
+	c.byVariant, c.weights, c.limits = map[int64][]int64{}, map[int64]int64{}, map[int64]*putaway.Limit{}
 	// Sites first, with their packing areas (staging places).
 	for _, p := range places {
 		site := siteOfPlace(places, p)
@@ -238,6 +241,14 @@ func (db *DB) loadPutaway(ctx context.Context, c *putawayCache) error {
 		}
 		s := c.sites[c.siteOf[p.id]]
 		b := inherit(places, p)
+		for q, i := places[p.parent], 0; q != nil && i < 64; q, i = places[q.parent], i+1 {
+			if q.attrs.MaxWeightMg > 0 {
+				if c.limits[q.id] == nil {
+					c.limits[q.id] = &putaway.Limit{Code: q.code, MaxWeightMg: q.attrs.MaxWeightMg}
+				}
+				b.Above = append(b.Above, c.limits[q.id])
+			}
+		}
 		b.ID, b.Code, b.WalkSeq = p.id, p.code, p.walk
 		b.Distance = distanceToPack(s.packWalks, p.walk)
 		s.maxDistance = max(s.maxDistance, b.Distance)
@@ -286,6 +297,13 @@ func (db *DB) loadPutaway(ctx context.Context, c *putawayCache) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	for _, s := range c.sites {
+		for i := range s.bins {
+			for _, l := range s.bins[i].Above {
+				l.LoadMg += s.bins[i].LoadMg
+			}
+		}
+	}
 	c.loaded = true
 	return nil
 }
@@ -308,7 +326,8 @@ func siteOfPlace(places map[int64]*placeRowP, p *placeRowP) int64 {
 
 // inherit returns the place's putaway attributes, the temperature and
 // category tags taken from the nearest ancestor that has them when the
-// place has none. Weight and capacity limits are the place's own.
+// place has none. Weight and capacity limits are the place's own (an
+// ancestor's weight limit is shared, in Above).
 func inherit(places map[int64]*placeRowP, p *placeRowP) putaway.Bin {
 	b := p.attrs
 	temp, tags := p.hasTemp, p.hasTags
@@ -395,11 +414,17 @@ func (db *DB) refreshVariants(ctx context.Context, c *putawayCache, ids []int64)
 	return nil
 }
 
+// recount sums the bin's units and load again, and passes the change of
+// load on to the limits of the places it is in.
 func (c *putawayCache) recount(b *putaway.Bin) {
+	was := b.LoadMg
 	b.Units, b.LoadMg = 0, 0
 	for _, ct := range b.Contents {
 		b.Units += ct.Qty
 		b.LoadMg += ct.Qty * c.weights[ct.VariantID]
+	}
+	for _, l := range b.Above {
+		l.LoadMg += b.LoadMg - was
 	}
 }
 

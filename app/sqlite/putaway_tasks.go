@@ -174,15 +174,17 @@ func (tx *Tx) putawayBin(p putawayPlace, si siteInfo) (putaway.Bin, int64, error
 	rows, err := tx.Query(`WITH RECURSIVE up(id, depth) AS (
 			SELECT ?1, 0 UNION ALL SELECT l.parent_id, up.depth + 1 FROM locations l JOIN up ON l.id = up.id
 			WHERE l.parent_id IS NOT NULL AND up.depth < 64)
-		SELECT l.id, l.attributes FROM up JOIN locations l ON l.id = up.id ORDER BY up.depth`, p.id)
+		SELECT l.id, l.code, l.attributes FROM up JOIN locations l ON l.id = up.id ORDER BY up.depth`, p.id)
 	if err != nil {
 		return b, 0, err
 	}
 	var site int64
 	temp, tags := false, false
+	var above []*putaway.Limit
+	var aboveIDs []int64
 	for rows.Next() {
-		var attrs string
-		if err := rows.Scan(&site, &attrs); err != nil {
+		var attrs, code string
+		if err := rows.Scan(&site, &code, &attrs); err != nil {
 			rows.Close()
 			return b, 0, err
 		}
@@ -192,6 +194,10 @@ func (tx *Tx) putawayBin(p putawayPlace, si siteInfo) (putaway.Bin, int64, error
 			b.ID, b.Code, b.WalkSeq, b.Distance = p.id, p.code, p.walk, distanceToPack(si.packWalks, p.walk)
 			temp, tags = hasTemp, hasTags
 			continue
+		}
+		if a.MaxWeightMg > 0 {
+			above = append(above, &putaway.Limit{Code: code, MaxWeightMg: a.MaxWeightMg})
+			aboveIDs = append(aboveIDs, site)
 		}
 		if !temp && hasTemp {
 			b.Temperature, temp = a.Temperature, true
@@ -204,6 +210,17 @@ func (tx *Tx) putawayBin(p putawayPlace, si siteInfo) (putaway.Bin, int64, error
 	if err := rows.Err(); err != nil {
 		return b, 0, err
 	}
+	// A shelf's limit counts everything under it.
+	for i, l := range above {
+		if err := tx.QueryRow(`WITH RECURSIVE sub(id) AS (
+				SELECT ?1 UNION ALL SELECT l.id FROM locations l JOIN sub ON l.parent_id = sub.id)
+			SELECT ifnull(sum(il.on_hand * v.unit_weight_mg), 0) FROM sub
+			JOIN inventory_levels il ON il.location_id = sub.id JOIN variants v ON v.id = il.variant_id
+			WHERE il.on_hand > 0`, aboveIDs[i]).Scan(&l.LoadMg); err != nil {
+			return b, 0, err
+		}
+	}
+	b.Above = above
 	rows, err = tx.Query(`SELECT il.variant_id, v.unit_weight_mg, il.lot_id, il.on_hand, ifnull(lo.code, ''), ifnull(lo.expires_on, '')
 		FROM inventory_levels il JOIN variants v ON v.id = il.variant_id LEFT JOIN lots lo ON lo.id = il.lot_id
 		WHERE il.location_id = ? AND il.on_hand > 0`, p.id)

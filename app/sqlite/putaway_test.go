@@ -315,3 +315,47 @@ func TestPutawayWeightsSetting(t *testing.T) {
 		t.Errorf("fefo 101: %v", err)
 	}
 }
+
+// TestPutawayShelfLimit: the bins of a rack share its weight limit, in the
+// suggestions (kept as stock moves) and when a bin is scanned.
+func TestPutawayShelfLimit(t *testing.T) {
+	db := MustOpen(t, sqlite.Options{})
+	ctx := context.Background()
+	for _, l := range []app.NewLocation{
+		{Code: "WH", Kind: app.KindSite},
+		{Code: "DOCK", Kind: app.KindDock, Parent: "WH"},
+		{Code: "R", Kind: app.KindRack, Parent: "WH", Attributes: []byte(`{"max_weight_mg":20000000}`)},
+		{Code: "R-1", Kind: app.KindBin, Parent: "R", WalkSeq: 10},
+		{Code: "R-2", Kind: app.KindBin, Parent: "R", WalkSeq: 20},
+		{Code: "X-1", Kind: app.KindBin, Parent: "WH", WalkSeq: 30},
+	} {
+		if _, err := db.CreateLocation(ctx, l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.CreateProduct(ctx, app.NewProduct{Name: "Mug", Variants: []app.NewVariant{{SKU: "MUG", UnitWeightMg: 1_000_000}}}); err != nil {
+		t.Fatal(err)
+	}
+	MustPost(t, db, app.Receive, app.MovementLine{SKU: "MUG", Qty: 15, To: "R-1"}, app.MovementLine{SKU: "MUG", Qty: 10, To: "DOCK"})
+	res, err := db.PutawaySuggestions(ctx, putaway.Query{SKU: "MUG", Qty: 10, From: "DOCK"})
+	if err != nil || locations(res) != "X-1" || res.OverWeight != 2 {
+		t.Fatalf("10 kg with 5 kg left on the rack: %q (over %d) %v", locations(res), res.OverWeight, err)
+	}
+	_, _, err = db.Putaway(ctx, putaway.Command{SKU: "MUG", Qty: 10, From: "DOCK", To: "R-2", IdempotencyKey: "r2"})
+	if app.ErrorCode(err) != app.ECONFLICT || app.ErrorMessage(err) != "R-2 is in R, which holds 15 kg of 20 kg; 10 of MUG (10 kg) would exceed its weight limit" {
+		t.Errorf("putaway into R-2: %v", err)
+	}
+	res, err = db.PutawaySuggestions(ctx, putaway.Query{SKU: "MUG", Qty: 5, From: "DOCK"})
+	if err != nil || res.Suggestions[0].Location != "R-1" || res.Suggestions[0].Reasons[4].Text != "R: 15 kg of 20 kg used, 20 kg after" {
+		t.Fatalf("5 kg: %+v %v", res.Suggestions, err)
+	}
+	// Moving 5 kg off the rack makes room for 10 kg in either of its bins.
+	MustPost(t, db, app.Move, app.MovementLine{SKU: "MUG", Qty: 5, From: "R-1", To: "X-1"})
+	res, err = db.PutawaySuggestions(ctx, putaway.Query{SKU: "MUG", Qty: 10, From: "DOCK"})
+	if err != nil || res.OverWeight != 0 || len(res.Suggestions) != 3 {
+		t.Fatalf("after moving 5 kg off the rack: %q (over %d) %v", locations(res), res.OverWeight, err)
+	}
+	if _, _, err := db.Putaway(ctx, putaway.Command{SKU: "MUG", Qty: 10, From: "DOCK", To: "R-2", IdempotencyKey: "r2"}); err != nil {
+		t.Errorf("putaway into R-2 with room: %v", err)
+	}
+}
