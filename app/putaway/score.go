@@ -28,8 +28,9 @@ func zone(t string) string {
 type scorer struct {
 	item    Item
 	weights [nRules]int
-	// category is the item's category in lower case; addMg its weight.
-	category string
+	// category is the item's category and zone its temperature zone, in
+	// lower case; addMg its weight.
+	category, zone string
 	addMg    int64
 	tooHeavy bool // the item alone weighs more than an int64 holds
 	// maxDistance is the largest distance to packing among the bins.
@@ -40,7 +41,8 @@ type scorer struct {
 }
 
 func newScorer(item Item, w Weights, maxDistance int64) *scorer {
-	s := &scorer{item: item, weights: w.list(), category: strings.ToLower(strings.TrimSpace(item.Category)), maxDistance: maxDistance}
+	s := &scorer{item: item, weights: w.list(), category: strings.ToLower(strings.TrimSpace(item.Category)),
+		zone: zone(item.Temperature), maxDistance: maxDistance}
 	if item.UnitWeightMg > 0 && item.Qty > math.MaxInt64/item.UnitWeightMg {
 		s.tooHeavy = true
 	} else {
@@ -65,7 +67,7 @@ const (
 // hard checks the hard rules: the temperature zone, the weight limit and
 // the unit capacity.
 func (s *scorer) hard(b *Bin) exclusion {
-	if zone(b.Temperature) != zone(s.item.Temperature) {
+	if bz := b.Temperature; bz != s.zone && !(bz == "" && s.zone == Ambient) && zone(bz) != s.zone {
 		return wrongTemperature
 	}
 	if _, over := s.overLimit(b); over {
@@ -156,14 +158,23 @@ func (s *scorer) categoryZone(b *Bin, text bool) (int, string) {
 		return 0, when(text, "no category zone")
 	}
 	if s.category == "" {
-		return -full / 2, when(text, "zone for "+strings.Join(b.CategoryTags, ", ")+"; the item has no category")
+		if !text {
+			return -full / 2, ""
+		}
+		return -full / 2, "zone for " + strings.Join(b.CategoryTags, ", ") + "; the item has no category"
 	}
 	for _, t := range b.CategoryTags {
 		if strings.EqualFold(t, s.category) {
-			return full, when(text, s.category+" zone")
+			if !text {
+				return full, ""
+			}
+			return full, s.category + " zone"
 		}
 	}
-	return -full, when(text, "zone for "+strings.Join(b.CategoryTags, ", ")+", not "+s.category)
+	if !text {
+		return -full, ""
+	}
+	return -full, "zone for " + strings.Join(b.CategoryTags, ", ") + ", not " + s.category
 }
 
 func (s *scorer) consolidate(b *Bin, text bool) (int, string) {
@@ -234,13 +245,25 @@ func (s *scorer) fefo(b *Bin, text bool) (int, string) {
 	}
 	switch {
 	case earlier != nil:
-		return -full, when(text, "would bury lot "+earlier.Lot+" (expires "+earlier.ExpiresOn+") behind a later lot")
+		if !text {
+			return -full, ""
+		}
+		return -full, "would bury lot " + earlier.Lot + " (expires " + earlier.ExpiresOn + ") behind a later lot"
 	case later != nil:
-		return -full / 2, when(text, "mixes with lot "+later.Lot+" that expires later ("+later.ExpiresOn+")")
+		if !text {
+			return -full / 2, ""
+		}
+		return -full / 2, "mixes with lot " + later.Lot + " that expires later (" + later.ExpiresOn + ")"
 	case other != nil:
-		return -full * 3 / 10, when(text, "mixes with lot "+other.Lot+" of the same SKU")
+		if !text {
+			return -full * 3 / 10, ""
+		}
+		return -full * 3 / 10, "mixes with lot " + other.Lot + " of the same SKU"
 	}
-	return full, when(text, "no other lot of "+s.item.SKU+" here")
+	if !text {
+		return full, ""
+	}
+	return full, "no other lot of " + s.item.SKU + " here"
 }
 
 // overLimit returns the first weight limit the item would exceed: the
