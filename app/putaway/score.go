@@ -31,8 +31,8 @@ type scorer struct {
 	// category is the item's category and zone its temperature zone, in
 	// lower case; addMg its weight.
 	category, zone string
-	addMg    int64
-	tooHeavy bool // the item alone weighs more than an int64 holds
+	addMg          int64
+	tooHeavy       bool // the item alone weighs more than an int64 holds
 	// maxDistance is the largest distance to packing among the bins.
 	maxDistance int64
 	// pace is the item's velocity rating: full for the fastest mover,
