@@ -268,7 +268,10 @@ func (db *DB) Putaway(ctx context.Context, cmd putaway.Command) (*putaway.Task, 
 				return nil, err
 			})
 		}
-		return t, err == nil, err
+		if err != nil {
+			return nil, false, err
+		}
+		return t, true, nil
 	}
 	res, si, err := db.putawaySuggest(ctx, putaway.Query{SKU: cmd.SKU, Lot: cmd.Lot, Qty: cmd.Qty, From: cmd.From, N: 1})
 	if err != nil {
@@ -321,8 +324,11 @@ func (db *DB) Putaway(ctx context.Context, cmd putaway.Command) (*putaway.Task, 
 		}
 		var receiptLine any
 		var rl int64
-		if err := tx.QueryRow(`SELECT id FROM receipt_lines WHERE variant_id = ? AND ifnull(lot_id, 0) = ? AND location_id = ?
-			ORDER BY id DESC LIMIT 1`, item.VariantID, item.LotID, from.id).Scan(&rl); err == nil {
+		// The receipt line that brought it, among the recent ones (the
+		// table has no index for this; the bound keeps the scan short).
+		if err := tx.QueryRow(`SELECT id FROM receipt_lines WHERE id > ifnull((SELECT max(id) FROM receipt_lines), 0) - 5000
+			AND variant_id = ? AND ifnull(lot_id, 0) = ? AND location_id = ? ORDER BY id DESC LIMIT 1`,
+			item.VariantID, item.LotID, from.id).Scan(&rl); err == nil {
 			receiptLine = rl
 		} else if err != sql.ErrNoRows {
 			return nil, err

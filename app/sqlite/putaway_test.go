@@ -276,6 +276,25 @@ func TestPutaway(t *testing.T) {
 		}
 	})
 
+	t.Run("LinksTheReceiptLine", func(t *testing.T) {
+		// A receipt as the receiving side writes it (set up here with SQL).
+		_, err := raw.Exec(`INSERT INTO receipts (id, idempotency_key, request_hash, dock_id, received_at)
+			VALUES (7, 'rcpt-7', zeroblob(32), (SELECT id FROM locations WHERE code = 'DOCK'), 0);
+			INSERT INTO receipt_lines (id, receipt_id, variant_id, qty, condition, location_id)
+			VALUES (70, 7, (SELECT id FROM variants WHERE sku = 'PEAS'), 41, 'ok', (SELECT id FROM locations WHERE code = 'DOCK'))`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		task, _, err := db.Putaway(ctx, putaway.Command{SKU: "PEAS", Qty: 10, From: "DOCK", To: "F-01", IdempotencyKey: "peas"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var line int64
+		if err := raw.QueryRow(`SELECT receipt_line_id FROM putaway_tasks WHERE id = ?`, task.ID).Scan(&line); err != nil || line != 70 {
+			t.Errorf("receipt line %d (%v), want 70", line, err)
+		}
+	})
+
 	t.Run("Waiting", func(t *testing.T) {
 		w, err := db.PutawayWaiting(ctx, 0)
 		if err != nil {
@@ -285,7 +304,7 @@ func TestPutaway(t *testing.T) {
 		for _, x := range w {
 			got = append(got, x.Dock+":"+x.SKU+":"+itoa(x.Qty))
 		}
-		if strings.Join(got, " ") != "DOCK:MUG:25 DOCK:PEAS:40" {
+		if strings.Join(got, " ") != "DOCK:MUG:25 DOCK:PEAS:30" {
 			t.Errorf("waiting %v", got)
 		}
 	})
