@@ -106,7 +106,9 @@ func (db *DB) putawayStart(ctx context.Context) error {
 		// The hook runs on the writer's goroutine, inside its statements:
 		// it only counts. Inserted lots and variants change nothing held;
 		// the levels of a new one arrive through OnCommit.
-		_, err = db.w.Do(ctx, func(tx *Tx) (any, error) {
+		// Not the request's context: a cancelled request must not leave
+		// the hook unregistered for good.
+		_, err = db.w.Do(context.WithoutCancel(ctx), func(tx *Tx) (any, error) {
 			tx.w.raw.RegisterUpdateHook(func(op int, _, table string, _ int64) {
 				if table == "locations" || (op != sqlite3.SQLITE_INSERT && (table == "variants" || table == "lots")) {
 					c.catalogGen.Add(1)
