@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -94,6 +95,23 @@ func (s *server) putawaySuggestions(r *http.Request, f views.Form, waiting []put
 		return m, app.FieldErrorf("lot", "%s does not match lot %s in the item's GS1 barcode", lot, it.Lot)
 	}
 	from := f.Value("from")
+	if lot == "" {
+		// A SKU tracked by lot scanned without its lot: the one lot of it
+		// waiting (on the dock, when given) is meant; with several, ask.
+		var lots []string
+		for _, w := range waiting {
+			if w.Lot != "" && strings.EqualFold(w.SKU, it.SKU) && (from == "" || strings.EqualFold(w.Dock, from)) &&
+				!slices.Contains(lots, w.Lot) {
+				lots = append(lots, w.Lot)
+			}
+		}
+		if len(lots) > 1 {
+			return m, app.FieldErrorf("lot", "%s waits in lots %s: scan or type the lot", it.SKU, strings.Join(lots, ", "))
+		}
+		if len(lots) == 1 {
+			lot = lots[0]
+		}
+	}
 	var docks []string
 	var waits int64
 	for _, w := range waiting {

@@ -81,6 +81,26 @@ func TestFloorPutaway(t *testing.T) {
 		b.get("/floor/putaway").has(t, 200, "Already put away as task 1")
 	})
 
+	t.Run("LotFromTheDock", func(t *testing.T) {
+		ctx := context.Background()
+		if _, err := e.db.CreateProduct(ctx, app.NewProduct{Name: "Tea", Variants: []app.NewVariant{{SKU: "TEA", TrackLots: true}}}); err != nil {
+			t.Fatal(err)
+		}
+		receive := func(key, lot string) {
+			if _, _, err := e.db.PostMovement(ctx, app.PostMovement{Kind: app.Receive, IdempotencyKey: key,
+				Lines: []app.MovementLine{{SKU: "TEA", Qty: 4, To: "DOCK", Lot: &app.LotRef{Code: lot}}}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// One lot waits: scanning the SKU alone means it.
+		receive("tea-1", "L1")
+		b.get("/floor/putaway?item=TEA").has(t, 200, `name="lot" value="L1"`, "<strong>4</strong>")
+		// Two lots: the lot is asked for.
+		receive("tea-2", "L2")
+		b.get("/floor/putaway?item=TEA").has(t, 400, `id="f-lot-error"`, "TEA waits in lots L1, L2: scan or type the lot")
+		b.get("/floor/putaway?item=TEA&lot=L2").has(t, 200, `name="lot" value="L2"`)
+	})
+
 	t.Run("BadScans", func(t *testing.T) {
 		for _, c := range []struct {
 			query, field, msg string
