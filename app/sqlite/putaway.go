@@ -3,9 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
-	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,15 +17,19 @@ import (
 // their attributes and what is in them are kept in memory (putawayCache)
 // rather than read per suggestion:
 //
-//   - the layout (places, their inherited attributes, the packing area's
-//     walk sequence) and the variants' unit weights are read once, and again
-//     after the writer changed a location, a variant or a lot (an update
-//     hook on the writer's connection counts such changes);
+//   - the layout (places, their inherited attributes and limits, the
+//     packing areas' walk sequences) is read once, and again after the
+//     writer changed a location (an update hook on the writer's connection
+//     counts such changes); the bins keep the contents held for them;
 //   - the contents are refreshed per variant: each commit's range of
 //     movement ids is recorded (OnCommit), and before the next suggestion
-//     the levels of the variants those movements touched are read again;
+//     the levels of the variants those movements touched are read again,
+//     as are those of variants and lots the writer updated (a unit weight,
+//     an expiry; the update hook records their ids);
 //   - velocity (units shipped per variant in the last velocityWindow) is
 //     read from the ledger at most once per velocityTTL, in the background.
+//
+// Load, layout and refresh are in putaway_load.go.
 
 const (
 	velocityWindow = 30 * 24 * time.Hour
@@ -58,7 +59,7 @@ type binRef struct {
 type putawayCache struct {
 	mu     sync.Mutex
 	loaded bool
-	gen    int64 // catalogGen when loaded
+	gen    int64 // layoutGen when the layout was read
 	sites  map[int64]*putawaySite
 	siteOf map[int64]int64 // physical place -> its site
 	bins   map[int64]binRef
@@ -75,11 +76,16 @@ type putawayCache struct {
 	velocityMu sync.Mutex // one refresh at a time
 
 	setup sync.Once
-	// catalogGen counts writer changes of locations, variants and lots.
-	catalogGen atomic.Int64
-	pendMu     sync.Mutex
-	pendFirst  int64 // movements [pendFirst, pendNext) not yet applied
-	pendNext   int64
+	// layoutGen counts the writer's changes of locations.
+	layoutGen atomic.Int64
+	pendMu    sync.Mutex
+	pendFirst int64 // movements [pendFirst, pendNext) not yet applied
+	pendNext  int64
+	// pendVariants and pendLots are the variants and lots the writer
+	// updated since the last refresh; pendAll is set instead when there
+	// are more than refreshMax.
+	pendVariants, pendLots map[int64]bool
+	pendAll                bool
 }
 
 type velocityRanks struct {
@@ -104,20 +110,42 @@ func (db *DB) putawayStart(ctx context.Context) error {
 			c.pendMu.Unlock()
 		})
 		// The hook runs on the writer's goroutine, inside its statements:
-		// it only counts. Inserted lots and variants change nothing held;
+		// it only records. Inserted lots and variants change nothing held;
 		// the levels of a new one arrive through OnCommit.
 		// Not the request's context: a cancelled request must not leave
 		// the hook unregistered for good.
 		_, err = db.w.Do(context.WithoutCancel(ctx), func(tx *Tx) (any, error) {
-			tx.w.raw.RegisterUpdateHook(func(op int, _, table string, _ int64) {
-				if table == "locations" || (op != sqlite3.SQLITE_INSERT && (table == "variants" || table == "lots")) {
-					c.catalogGen.Add(1)
+			tx.w.raw.RegisterUpdateHook(func(op int, _, table string, id int64) {
+				switch {
+				case table == "locations":
+					c.layoutGen.Add(1)
+				case op == sqlite3.SQLITE_INSERT || (table != "variants" && table != "lots"):
+				default:
+					c.pending(table == "lots", id)
 				}
 			})
 			return nil, nil
 		})
 	})
 	return err
+}
+
+// pending records a variant or lot the writer updated.
+func (c *putawayCache) pending(lot bool, id int64) {
+	c.pendMu.Lock()
+	defer c.pendMu.Unlock()
+	m := &c.pendVariants
+	if lot {
+		m = &c.pendLots
+	}
+	if *m == nil {
+		*m = map[int64]bool{}
+	}
+	if len(c.pendVariants)+len(c.pendLots) >= refreshMax {
+		c.pendAll = true
+		return
+	}
+	(*m)[id] = true
 }
 
 // putawayBins brings the cache up to date and calls fn with it locked.
@@ -128,27 +156,9 @@ func (db *DB) putawayBins(ctx context.Context, fn func(c *putawayCache) error) e
 	c := &db.putaway
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	gen := c.catalogGen.Load()
-	c.pendMu.Lock()
-	first, next := c.pendFirst, c.pendNext
-	c.pendFirst, c.pendNext = 0, 0
-	c.pendMu.Unlock()
-	switch {
-	case !c.loaded || gen != c.gen || next-first > refreshMax:
-		if err := db.loadPutaway(ctx, c); err != nil {
-			c.loaded = false
-			return err
-		}
-		c.gen = gen
-	case next > first:
-		ids, err := db.MovedVariants(ctx, first, next)
-		if err == nil {
-			err = db.refreshVariants(ctx, c, ids)
-		}
-		if err != nil {
-			c.loaded = false
-			return err
-		}
+	if err := db.putawayRefresh(ctx, c); err != nil {
+		c.loaded = false // read all again next time
+		return err
 	}
 	if v := c.velocity.Load(); v == nil {
 		if err := db.loadVelocity(ctx); err != nil {
@@ -165,269 +175,6 @@ func (db *DB) putawayBins(ctx context.Context, fn func(c *putawayCache) error) e
 		}()
 	}
 	return fn(c)
-}
-
-// placeRowP is a physical place as the layout load reads it.
-type placeRowP struct {
-	id, parent, walk int64
-	code             string
-	kind             app.LocationKind
-	archived         bool
-	attrs            putaway.Bin // Temperature, CategoryTags, MaxWeightMg, CapacityUnits
-	hasTemp, hasTags bool
-	children         int
-}
-
-// parsePlaceAttrs reads what putaway uses of a place's attributes:
-// app.PlaceAttributes and "capacity_units".
-func parsePlaceAttrs(raw string) (b putaway.Bin, hasTemp, hasTags bool) {
-	if raw == "{}" || raw == "" {
-		return b, false, false
-	}
-	a := app.ParsePlaceAttributes(json.RawMessage(raw))
-	b.Temperature, b.CategoryTags, b.MaxWeightMg = strings.ToLower(a.Temperature), a.CategoryTags, a.MaxWeightMg
-	var m struct {
-		Capacity any `json:"capacity_units"`
-	}
-	if json.Unmarshal([]byte(raw), &m) == nil {
-		if n, ok := m.Capacity.(float64); ok && n > 0 && n <= app.MaxQty {
-			b.CapacityUnits = int64(n)
-		}
-	}
-	return b, a.Temperature != "", len(a.CategoryTags) > 0
-}
-
-// loadPutaway reads the layout and all contents of the candidate bins.
-func (db *DB) loadPutaway(ctx context.Context, c *putawayCache) error {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, ifnull(parent_id, 0), walk_seq, code, kind, archived, attributes
-		FROM locations WHERE kind <> 'virtual'`)
-	if err != nil {
-		return err
-	}
-	places := map[int64]*placeRowP{}
-	for rows.Next() {
-		p := &placeRowP{}
-		var attrs string
-		if err := rows.Scan(&p.id, &p.parent, &p.walk, &p.code, &p.kind, &p.archived, &attrs); err != nil {
-			rows.Close()
-			return err
-		}
-		p.attrs, p.hasTemp, p.hasTags = parsePlaceAttrs(attrs)
-		places[p.id] = p
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for _, p := range places {
-		if pp := places[p.parent]; pp != nil && !p.archived {
-			pp.children++
-		}
-	}
-	c.sites, c.siteOf, c.bins = map[int64]*putawaySite{}, map[int64]int64{}, map[int64]binRef{}
-	c.byVariant, c.weights, c.limits = map[int64][]int64{}, map[int64]int64{}, map[int64]*putaway.Limit{}
-	// Sites first, with their packing areas (staging places).
-	for _, p := range places {
-		site := siteOfPlace(places, p)
-		c.siteOf[p.id] = site
-		if c.sites[site] == nil {
-			c.sites[site] = &putawaySite{}
-		}
-		if p.kind == app.KindStaging && !p.archived {
-			c.sites[site].packWalks = append(c.sites[site].packWalks, p.walk)
-		}
-	}
-	for _, p := range places {
-		if !putawayKinds[p.kind] || p.archived || p.children > 0 {
-			continue
-		}
-		s := c.sites[c.siteOf[p.id]]
-		b := inherit(places, p)
-		for q, i := places[p.parent], 0; q != nil && i < 64; q, i = places[q.parent], i+1 {
-			if q.attrs.MaxWeightMg > 0 {
-				if c.limits[q.id] == nil {
-					c.limits[q.id] = &putaway.Limit{Code: q.code, MaxWeightMg: q.attrs.MaxWeightMg}
-				}
-				b.Above = append(b.Above, c.limits[q.id])
-			}
-		}
-		b.ID, b.Code, b.WalkSeq = p.id, p.code, p.walk
-		b.Distance = distanceToPack(s.packWalks, p.walk)
-		s.maxDistance = max(s.maxDistance, b.Distance)
-		s.bins = append(s.bins, b)
-	}
-	for _, s := range c.sites {
-		// Walk order, so that a scan of the bins reads like the floor.
-		sort.Slice(s.bins, func(i, j int) bool {
-			if s.bins[i].WalkSeq != s.bins[j].WalkSeq {
-				return s.bins[i].WalkSeq < s.bins[j].WalkSeq
-			}
-			return s.bins[i].Code < s.bins[j].Code
-		})
-		for i := range s.bins {
-			c.bins[s.bins[i].ID] = binRef{s, i}
-		}
-	}
-	rows, err = db.read.QueryContext(ctx, `SELECT il.location_id, il.variant_id, v.unit_weight_mg, il.lot_id, il.on_hand,
-			ifnull(lo.code, ''), ifnull(lo.expires_on, '')
-		FROM inventory_levels il JOIN variants v ON v.id = il.variant_id
-		LEFT JOIN lots lo ON lo.id = il.lot_id
-		WHERE il.physical = 1 AND il.on_hand > 0`)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var loc, weight int64
-		var ct putaway.Content
-		if err := rows.Scan(&loc, &ct.VariantID, &weight, &ct.LotID, &ct.Qty, &ct.Lot, &ct.ExpiresOn); err != nil {
-			return err
-		}
-		ref, ok := c.bins[loc]
-		if !ok {
-			continue
-		}
-		c.weights[ct.VariantID] = weight
-		b := &ref.site.bins[ref.i]
-		if len(b.Contents) == 0 || b.Contents[len(b.Contents)-1].VariantID != ct.VariantID {
-			c.byVariant[ct.VariantID] = appendOnce(c.byVariant[ct.VariantID], loc)
-		}
-		b.Contents = append(b.Contents, ct)
-		b.Units += ct.Qty
-		b.LoadMg += ct.Qty * weight
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for _, s := range c.sites {
-		for i := range s.bins {
-			for _, l := range s.bins[i].Above {
-				l.LoadMg += s.bins[i].LoadMg
-			}
-		}
-	}
-	c.loaded = true
-	return nil
-}
-
-func appendOnce(ids []int64, id int64) []int64 {
-	for _, x := range ids {
-		if x == id {
-			return ids
-		}
-	}
-	return append(ids, id)
-}
-
-func siteOfPlace(places map[int64]*placeRowP, p *placeRowP) int64 {
-	for i := 0; i < 64 && p.parent != 0 && places[p.parent] != nil; i++ {
-		p = places[p.parent]
-	}
-	return p.id
-}
-
-// inherit returns the place's putaway attributes, the temperature and
-// category tags taken from the nearest ancestor that has them when the
-// place has none. Weight and capacity limits are the place's own (an
-// ancestor's weight limit is shared, in Above).
-func inherit(places map[int64]*placeRowP, p *placeRowP) putaway.Bin {
-	b := p.attrs
-	temp, tags := p.hasTemp, p.hasTags
-	for q, i := places[p.parent], 0; q != nil && (!temp || !tags) && i < 64; q, i = places[q.parent], i+1 {
-		if !temp && q.hasTemp {
-			b.Temperature, temp = q.attrs.Temperature, true
-		}
-		if !tags && q.hasTags {
-			b.CategoryTags, tags = q.attrs.CategoryTags, true
-		}
-	}
-	return b
-}
-
-// distanceToPack is how far walk is from the nearest packing area; from
-// the start of the walk when the site has none.
-func distanceToPack(packWalks []int64, walk int64) int64 {
-	if len(packWalks) == 0 {
-		return walk
-	}
-	d := int64(-1)
-	for _, p := range packWalks {
-		x := walk - p
-		if x < 0 {
-			x = -x
-		}
-		if d < 0 || x < d {
-			d = x
-		}
-	}
-	return d
-}
-
-// refreshVariants reads again where the variants are, after movements.
-func (db *DB) refreshVariants(ctx context.Context, c *putawayCache, ids []int64) error {
-	for _, v := range ids {
-		// Take the variant out of every bin that held it.
-		for _, loc := range c.byVariant[v] {
-			ref, ok := c.bins[loc]
-			if !ok {
-				continue
-			}
-			b := &ref.site.bins[ref.i]
-			kept := b.Contents[:0]
-			for _, ct := range b.Contents {
-				if ct.VariantID != v {
-					kept = append(kept, ct)
-				}
-			}
-			b.Contents = kept
-			c.recount(b)
-		}
-		delete(c.byVariant, v)
-		rows, err := db.read.QueryContext(ctx, `SELECT il.location_id, v.unit_weight_mg, il.lot_id, il.on_hand,
-				ifnull(lo.code, ''), ifnull(lo.expires_on, '')
-			FROM inventory_levels il JOIN variants v ON v.id = il.variant_id
-			LEFT JOIN lots lo ON lo.id = il.lot_id
-			WHERE il.variant_id = ? AND il.physical = 1 AND il.on_hand > 0`, v)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var loc, weight int64
-			ct := putaway.Content{VariantID: v}
-			if err := rows.Scan(&loc, &weight, &ct.LotID, &ct.Qty, &ct.Lot, &ct.ExpiresOn); err != nil {
-				rows.Close()
-				return err
-			}
-			c.weights[v] = weight
-			ref, ok := c.bins[loc]
-			if !ok {
-				continue
-			}
-			b := &ref.site.bins[ref.i]
-			b.Contents = append(b.Contents, ct)
-			c.recount(b)
-			c.byVariant[v] = appendOnce(c.byVariant[v], loc)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// recount sums the bin's units and load again, and passes the change of
-// load on to the limits of the places it is in.
-func (c *putawayCache) recount(b *putaway.Bin) {
-	was := b.LoadMg
-	b.Units, b.LoadMg = 0, 0
-	for _, ct := range b.Contents {
-		b.Units += ct.Qty
-		b.LoadMg += ct.Qty * c.weights[ct.VariantID]
-	}
-	for _, l := range b.Above {
-		l.LoadMg += b.LoadMg - was
-	}
 }
 
 func (db *DB) loadVelocity(ctx context.Context) error {

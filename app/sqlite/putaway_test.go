@@ -145,12 +145,69 @@ func TestPutawaySuggestions(t *testing.T) {
 			t.Fatalf("after moving out of A-03: %s", locations(res))
 		}
 	})
+	reason := func(res *putaway.Result, bin, rule string) string {
+		for _, s := range res.Suggestions {
+			for _, r := range s.Reasons {
+				if s.Location == bin && r.Rule == rule {
+					return r.Text
+				}
+			}
+		}
+		return "(" + bin + " not suggested)"
+	}
+	t.Run("VariantEditsAreSeen", func(t *testing.T) {
+		MustPost(t, db, app.Move, app.MovementLine{SKU: "MUG", Qty: 2, From: "DOCK", To: "A-01"})
+		if got := reason(suggest(putaway.Query{SKU: "MUG", Qty: 5}), "A-01", putaway.RuleWeight); got != "2 kg of 10 kg used, 7 kg after" {
+			t.Errorf("2 mugs in A-01: %q", got)
+		}
+		e, err := db.VariantEdit(ctx, "MUG")
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.UnitWeightMg = 2_000_000
+		if err := db.UpdateVariant(ctx, *e); err != nil {
+			t.Fatal(err)
+		}
+		// 2 mugs of 2 kg now: 10 kg more do not fit, 6 kg do.
+		if res := suggest(putaway.Query{SKU: "MUG", Qty: 5}); res.OverWeight != 1 || strings.Contains(locations(res), "A-01") {
+			t.Errorf("5 mugs of 2 kg: %q, over weight %d", locations(res), res.OverWeight)
+		}
+		if got := reason(suggest(putaway.Query{SKU: "MUG", Qty: 3}), "A-01", putaway.RuleWeight); got != "4 kg of 10 kg used, 10 kg after" {
+			t.Errorf("3 mugs of 2 kg: %q", got)
+		}
+	})
 	t.Run("PlaceEditsAreSeen", func(t *testing.T) {
 		if _, err := db.SetLocationAttribute(ctx, "A-03", "temperature", json.RawMessage(`"frozen"`)); err != nil {
 			t.Fatal(err)
 		}
-		if got := locations(suggest(putaway.Query{SKU: "PEAS", Qty: 1, N: 5})); got != "F-01 F-02 A-03" && got != "A-03 F-01 F-02" {
+		res := suggest(putaway.Query{SKU: "PEAS", Qty: 1, N: 5})
+		if got := locations(res); got != "F-01 F-02 A-03" && got != "A-03 F-01 F-02" {
 			t.Errorf("after A-03 became frozen: peas to %q", got)
+		}
+		// The bins kept their contents through the layout's reload.
+		if got := reason(res, "A-03", putaway.RuleConsolidate); got != "shares the bin with 1 other SKU" {
+			t.Errorf("A-03 (5 cups) after the edit: %q", got)
+		}
+		if got := reason(suggest(putaway.Query{SKU: "MUG", Qty: 3}), "A-01", putaway.RuleWeight); got != "4 kg of 10 kg used, 10 kg after" {
+			t.Errorf("A-01 after the edit: %q", got)
+		}
+		// A shelf that holds stock becomes a bin when its one bin is
+		// archived: it comes with what is on it.
+		for _, l := range []app.NewLocation{{Code: "SH", Kind: app.KindShelf, Parent: "Z-A", WalkSeq: 900},
+			{Code: "SH-1", Kind: app.KindBin, Parent: "SH", WalkSeq: 901}} {
+			if _, err := db.CreateLocation(ctx, l); err != nil {
+				t.Fatal(err)
+			}
+		}
+		MustPost(t, db, app.Receive, app.MovementLine{SKU: "CUP", Qty: 3, To: "SH"})
+		if got := locations(suggest(putaway.Query{SKU: "CUP", Qty: 1, N: 10})); strings.Contains(got, "SH ") || !strings.Contains(got, "SH-1") {
+			t.Errorf("with SH-1 under it, SH is no bin: %q", got)
+		}
+		if err := db.ArchivePlace(ctx, "SH-1"); err != nil {
+			t.Fatal(err)
+		}
+		if got := reason(suggest(putaway.Query{SKU: "CUP", Qty: 1, N: 10}), "SH", putaway.RuleConsolidate); got != "same SKU already here" {
+			t.Errorf("shelf SH after SH-1 was archived: %q", got)
 		}
 		if _, err := db.CreateLocation(ctx, app.NewLocation{Code: "F-03", Kind: app.KindBin, Parent: "Z-F", WalkSeq: 50}); err != nil {
 			t.Fatal(err)
