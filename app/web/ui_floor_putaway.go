@@ -26,6 +26,7 @@ func (s *server) putawayUIRoutes(r chi.Router) {
 	}
 	pa := r.With(s.page(app.ReceiveGoods))
 	pa.Get("/floor/putaway", s.html(s.putawayPage))
+	pa.Get("/floor/putaway/waiting", s.html(s.putawayWaitingList))
 	pa.Post("/floor/putaway", s.html(s.postPutawayForm))
 	set := r.With(s.page(app.EditLocations))
 	set.Get("/settings/putaway", s.html(s.putawaySettingsPage))
@@ -77,6 +78,19 @@ func (s *server) putawayPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	step.Form.Values["key"] = newKey()
 	return s.render(w, r, http.StatusOK, views.FloorPutaway(title, step))
+}
+
+// putawayWaitingList handles GET /floor/putaway/waiting: the list of what
+// waits on the docks, which the screen fetches again as movements commit.
+func (s *server) putawayWaitingList(w http.ResponseWriter, r *http.Request) error {
+	if _, err := queryParams(r); err != nil {
+		return err
+	}
+	m, _, err := s.putawayModel(r, views.Form{Values: map[string]string{}})
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, views.PutawayWaitingList(m.Waiting))
 }
 
 // putawaySuggestions resolves the scanned item (a SKU, GTIN, case or GS1

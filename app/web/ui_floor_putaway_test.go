@@ -25,6 +25,22 @@ func TestFloorPutaway(t *testing.T) {
 		// The one dock is filled in; the item is the step to scan.
 		`name="from" type="text" value="DOCK"`, `href="/settings/putaway"`)
 
+	t.Run("WaitingListIsLive", func(t *testing.T) {
+		first.has(t, 200, `sse-connect="/events"`, `hx-get="/floor/putaway/waiting"`, `hx-trigger="sse:movement throttle:2s"`)
+		if _, _, err := e.db.PostMovement(context.Background(), app.PostMovement{Kind: app.Receive, IdempotencyKey: "more-peas",
+			Lines: []app.MovementLine{{SKU: "PEAS", Qty: 5, To: "DOCK"}}}); err != nil {
+			t.Fatal(err)
+		}
+		r := b.get("/floor/putaway/waiting")
+		r.has(t, 200, `id="putaway-waiting"`, `<td class="num">25</td>`)
+		if strings.Contains(string(r.Body), "<html") {
+			t.Errorf("the fragment is a whole page")
+		}
+		if _, _, err := e.db.PostMovement(context.Background(), app.PostMovement{Kind: app.Ship, IdempotencyKey: "less-peas",
+			Lines: []app.MovementLine{{SKU: "PEAS", Qty: 5, From: "DOCK"}}}); err != nil {
+			t.Fatal(err)
+		}
+	})
 	t.Run("ScanItemGetsSuggestions", func(t *testing.T) {
 		r := b.get("/floor/putaway?from=DOCK&item=MUG&qty=5")
 		r.has(t, 200, `id="putaway-suggestions"`, `data-location="A-01"`, "0 kg of 10 kg used, 5 kg after",

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -33,6 +34,17 @@ func TestBrowserPutaway(t *testing.T) {
 	waitText(t, ctx, "#putaway-waiting", "MUG-BLU")
 	shot(t, ctx, "putaway", 360)
 
+	// A receipt posted through the API shows up in the list while it is open.
+	out, errOut, code := runDepot(t, "", "token", "create", "--db", path, "--username", "olga", "--name", "browser-test")
+	if code != 0 {
+		t.Fatalf("token create: %s %s", out, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	s.api(t, lines[len(lines)-1], "POST", "/api/v1/movements",
+		`{"kind":"receive","idempotency_key":"po-2","lines":[{"sku":"PEAS-1K","qty":7,"to":"DOCK"}]}`, 201)
+	waitJS(t, ctx, `(() => { const r = [...document.querySelectorAll("#putaway-waiting tr")].find(tr => tr.textContent.includes("PEAS-1K"));
+		return !!r && r.querySelector("td.num").textContent === "27"; })()`, "27 peas waiting, live")
+
 	// The item field has the focus: a scan brings the suggestions.
 	waitJS(t, ctx, `document.activeElement && document.activeElement.id === "f-item"`, "the item step focused")
 	scanInto(t, ctx, "#f-item", "MUG-BLU")
@@ -58,7 +70,7 @@ func TestBrowserPutaway(t *testing.T) {
 		t.Errorf("frozen peas offered %v ambient bins", n)
 	}
 	scanInto(t, ctx, "#f-to", "F-01")
-	waitText(t, ctx, ".flash", "Put away 20 PEAS-1K into F-01")
+	waitText(t, ctx, ".flash", "Put away 27 PEAS-1K into F-01")
 	waitText(t, ctx, "main", "Nothing waits on the docks.")
 
 	db, err := sqlite.Open(context.Background(), path, sqlite.Options{})
@@ -69,7 +81,7 @@ func TestBrowserPutaway(t *testing.T) {
 	for _, c := range []struct {
 		sku, loc string
 		want     int64
-	}{{"MUG-BLU", "A-01", 30}, {"PEAS-1K", "F-01", 20}, {"MUG-BLU", "DOCK", 0}} {
+	}{{"MUG-BLU", "A-01", 30}, {"PEAS-1K", "F-01", 27}, {"MUG-BLU", "DOCK", 0}} {
 		levels, err := db.Stock(context.Background(), app.StockFilter{SKU: c.sku, Location: c.loc})
 		var n int64
 		for _, l := range levels {
