@@ -218,29 +218,27 @@ func seenVariant(cs []Content, id int64) bool {
 	return false
 }
 
-// fefo keeps lots of a variant apart so that the one to expire first is
-// never behind a later one: another lot in the bin that expires earlier
-// would be buried (worst), one that expires later or on an unknown date is
-// still mixed with it. A bin without other lots of the variant is best.
+// fefo keeps lots of a variant apart so that the one to go first is never
+// behind a later one: another lot in the bin that expires earlier (FEFO),
+// or, when an expiry is missing, was received earlier (FIFO: lots are
+// numbered as they arrive), would be buried (worst); one that goes later
+// is still mixed with it. A bin without other lots of the variant is best.
 func (s *scorer) fefo(b *Bin, text bool) (int, string) {
 	if s.item.LotID == 0 {
 		return 0, when(text, "not tracked by lot")
 	}
-	var earlier, later, other *Content
+	var earlier, later *Content
 	for i := range b.Contents {
 		c := &b.Contents[i]
 		if c.VariantID != s.item.VariantID || c.LotID == s.item.LotID {
 			continue
 		}
-		switch {
-		case c.ExpiresOn != "" && s.item.ExpiresOn != "" && c.ExpiresOn < s.item.ExpiresOn:
-			if earlier == nil || c.ExpiresOn < earlier.ExpiresOn {
+		if s.before(c) {
+			if earlier == nil || s.earlierOf(c, earlier) {
 				earlier = c
 			}
-		case c.ExpiresOn != "" && s.item.ExpiresOn != "" && c.ExpiresOn > s.item.ExpiresOn:
+		} else if later == nil {
 			later = c
-		default:
-			other = c
 		}
 	}
 	switch {
@@ -248,22 +246,46 @@ func (s *scorer) fefo(b *Bin, text bool) (int, string) {
 		if !text {
 			return -full, ""
 		}
-		return -full, "would bury lot " + earlier.Lot + " (expires " + earlier.ExpiresOn + ") behind a later lot"
+		return -full, "would bury lot " + earlier.Lot + " (" + s.goes(earlier) + ") behind a later lot"
 	case later != nil:
 		if !text {
 			return -full / 2, ""
 		}
-		return -full / 2, "mixes with lot " + later.Lot + " that expires later (" + later.ExpiresOn + ")"
-	case other != nil:
-		if !text {
-			return -full * 3 / 10, ""
-		}
-		return -full * 3 / 10, "mixes with lot " + other.Lot + " of the same SKU"
+		return -full / 2, "mixes with lot " + later.Lot + " (" + s.goes(later) + ")"
 	}
 	if !text {
 		return full, ""
 	}
 	return full, "no other lot of " + s.item.SKU + " here"
+}
+
+// before reports whether lot c goes out before the item's: it expires
+// earlier or, without both expiries, was received earlier. Two lots that
+// expire the same day go by receipt.
+func (s *scorer) before(c *Content) bool {
+	if c.ExpiresOn != "" && s.item.ExpiresOn != "" && c.ExpiresOn != s.item.ExpiresOn {
+		return c.ExpiresOn < s.item.ExpiresOn
+	}
+	return c.LotID < s.item.LotID
+}
+
+// earlierOf reports whether lot a goes out before lot b.
+func (s *scorer) earlierOf(a, b *Content) bool {
+	if a.ExpiresOn != "" && b.ExpiresOn != "" && a.ExpiresOn != b.ExpiresOn {
+		return a.ExpiresOn < b.ExpiresOn
+	}
+	return a.LotID < b.LotID
+}
+
+// goes says when lot c goes out compared with the item's lot.
+func (s *scorer) goes(c *Content) string {
+	if c.ExpiresOn != "" && s.item.ExpiresOn != "" && c.ExpiresOn != s.item.ExpiresOn {
+		return "expires " + c.ExpiresOn
+	}
+	if c.LotID < s.item.LotID {
+		return "received earlier"
+	}
+	return "received later"
 }
 
 // overLimit returns the first weight limit the item would exceed: the

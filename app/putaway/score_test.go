@@ -237,35 +237,48 @@ func TestHeavyPalletNeverOverShelfLimit(t *testing.T) {
 }
 
 func TestFEFO(t *testing.T) {
-	item := Item{VariantID: 5, SKU: "YOG", LotID: 2, Lot: "NEW", ExpiresOn: "2027-03-01", Qty: 6}
+	item := Item{VariantID: 5, SKU: "YOG", LotID: 5, Lot: "NEW", ExpiresOn: "2027-03-01", Qty: 6}
 	bins := []Bin{
 		{ID: 1, Code: "OLDER", Contents: []Content{{VariantID: 5, LotID: 1, Lot: "OLD", ExpiresOn: "2027-02-01", Qty: 3}}},
-		{ID: 2, Code: "LATER", Contents: []Content{{VariantID: 5, LotID: 3, Lot: "NEXT", ExpiresOn: "2027-04-01", Qty: 3}}},
-		{ID: 3, Code: "NODATE", Contents: []Content{{VariantID: 5, LotID: 4, Lot: "X", Qty: 3}}},
-		{ID: 4, Code: "EMPTY"},
-		{ID: 5, Code: "SAME", Contents: []Content{{VariantID: 5, LotID: 2, Lot: "NEW", ExpiresOn: "2027-03-01", Qty: 3}}},
+		{ID: 2, Code: "LATER", Contents: []Content{{VariantID: 5, LotID: 6, Lot: "NEXT", ExpiresOn: "2027-04-01", Qty: 3}}},
+		// Without an expiry, the lot received first (the lower id) goes first.
+		{ID: 3, Code: "NODATE", Contents: []Content{{VariantID: 5, LotID: 7, Lot: "X7", Qty: 3}}},
+		{ID: 4, Code: "FIFO", Contents: []Content{{VariantID: 5, LotID: 3, Lot: "X3", Qty: 3}}},
+		{ID: 5, Code: "EMPTY"},
+		{ID: 6, Code: "SAME", Contents: []Content{{VariantID: 5, LotID: 5, Lot: "NEW", ExpiresOn: "2027-03-01", Qty: 3}}},
+		// An earlier lot mixed with a later one: the earlier one counts.
+		{ID: 7, Code: "BOTH", Contents: []Content{{VariantID: 5, LotID: 6, Lot: "NEXT", ExpiresOn: "2027-04-01", Qty: 1},
+			{VariantID: 5, LotID: 1, Lot: "OLD", ExpiresOn: "2027-02-01", Qty: 1}}},
 	}
-	res := Suggest(item, bins, Weights{FEFO: 100}, 5)
+	res := Suggest(item, bins, Weights{FEFO: 100}, 7)
 	var order []string
 	text := map[string]string{}
 	for _, s := range res.Suggestions {
 		order = append(order, s.Location)
 		text[s.Location] = s.Reasons[3].Text
 	}
-	// EMPTY and SAME tie on FEFO (no other lot); the code breaks the tie.
-	if strings.Join(order, " ") != "EMPTY SAME NODATE LATER OLDER" {
+	// Equal scores go by code.
+	if strings.Join(order, " ") != "EMPTY SAME LATER NODATE BOTH FIFO OLDER" {
 		t.Errorf("order %v", order)
 	}
-	if text["OLDER"] != "would bury lot OLD (expires 2027-02-01) behind a later lot" ||
-		text["LATER"] != "mixes with lot NEXT that expires later (2027-04-01)" ||
-		text["EMPTY"] != "no other lot of YOG here" {
-		t.Errorf("reasons %q", text)
+	for bin, want := range map[string]string{
+		"OLDER":  "would bury lot OLD (expires 2027-02-01) behind a later lot",
+		"BOTH":   "would bury lot OLD (expires 2027-02-01) behind a later lot",
+		"FIFO":   "would bury lot X3 (received earlier) behind a later lot",
+		"LATER":  "mixes with lot NEXT (expires 2027-04-01)",
+		"NODATE": "mixes with lot X7 (received later)",
+		"EMPTY":  "no other lot of YOG here",
+		"SAME":   "no other lot of YOG here",
+	} {
+		if text[bin] != want {
+			t.Errorf("%s: %q, want %q", bin, text[bin], want)
+		}
 	}
 	// With consolidation on as well, the bin with the same lot wins and
-	// the bin with the older lot stays last.
-	res = Suggest(item, bins, DefaultWeights, 5)
-	if res.Suggestions[0].Location != "SAME" || res.Suggestions[4].Location != "OLDER" {
-		t.Errorf("default weights: %v first, %v last", res.Suggestions[0].Location, res.Suggestions[4].Location)
+	// a bin with an older lot comes last.
+	res = Suggest(item, bins, DefaultWeights, 7)
+	if res.Suggestions[0].Location != "SAME" || res.Suggestions[6].Location != "OLDER" {
+		t.Errorf("default weights: %v first, %v last", res.Suggestions[0].Location, res.Suggestions[6].Location)
 	}
 }
 
