@@ -11,6 +11,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"depot/app"
+	"depot/app/putaway"
 )
 
 // Services are what the handlers call.
@@ -40,6 +41,8 @@ type Services struct {
 	Scans app.ScanResolver
 	// Orders keeps customers and sales orders and reserves their stock.
 	Orders app.OrderService
+	// Putaway suggests bins for received stock and confirms putaways.
+	Putaway putaway.Service
 }
 
 // server holds what the handlers share.
@@ -97,6 +100,7 @@ func newHandler(s Services, u *ui, log *slog.Logger) http.Handler {
 		srv.purchasingAPIRoutes(r)
 		srv.scanAPIRoutes(r)
 		srv.ordersAPIRoutes(r)
+		srv.putawayAPIRoutes(r)
 	})
 	if u != nil {
 		srv.uiRoutes(r)

@@ -144,6 +144,7 @@ func (s *server) uiRoutes(r chi.Router) {
 		s.receivingUIRoutes(r)
 		s.purchasingUIRoutes(r)
 		s.labelsUIRoutes(r)
+		s.putawayUIRoutes(r)
 		read.Get("/import", s.html(s.importPage))
 		read.Get("/export/{kind}.csv", s.html(s.export))
 		// The action depends on the CSV: checked by the handler.

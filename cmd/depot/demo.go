@@ -151,6 +151,9 @@ func seedDemo(ctx context.Context, db *sqlite.DB, w io.Writer) error {
 			return err
 		}
 	}
+	if err := demoPutaway(ctx, db, binsByZone); err != nil {
+		return err
+	}
 	if err := seedPurchasingDemo(ctx, db, time.Now()); err != nil {
 		return err
 	}
