@@ -122,7 +122,7 @@ func TestFloorPutaway(t *testing.T) {
 			query, field, msg string
 			status            int
 		}{
-			{"item=NOPE", "item", "is not a SKU, GTIN or case barcode", 400},
+			{"item=NOPE", "item", "is not a SKU, GTIN, case barcode, location or lot", 404},
 			{"item=A-01", "item", "is a location, not an item", 400},
 			{"item=MUG&qty=500", "qty", "only 25 of MUG wait on dock DOCK", 409},
 			{"item=MUG&qty=ten", "qty", "not a whole number", 400},
