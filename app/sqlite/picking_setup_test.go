@@ -114,46 +114,50 @@ type testAlloc struct {
 // contract says a release leaves them. carrier and shipBy may be "".
 func (f *pickFixture) releaseBySQL(number, carrier, shipBy string, allocs ...testAlloc) int64 {
 	f.t.Helper()
-	v, err := f.db.w.Do(f.ctx, func(tx *Tx) (any, error) {
-		res, err := tx.Exec(`INSERT INTO sales_orders (number, status, carrier, ship_by, created_at, released_at)
-			VALUES (?, 'released', ?, ?, ?, ?)`, number, carrier, null(shipBy), ms(tx.Now), ms(tx.Now))
-		if err != nil {
-			return nil, err
-		}
-		order, _ := res.LastInsertId()
-		for i, a := range allocs {
-			var variant, loc, lot int64
-			if err := tx.QueryRow(`SELECT id FROM variants WHERE sku = ?`, a.sku).Scan(&variant); err != nil {
-				return nil, err
-			}
-			if err := tx.QueryRow(`SELECT id FROM locations WHERE code = ?`, a.bin).Scan(&loc); err != nil {
-				return nil, err
-			}
-			if a.lot != "" {
-				if err := tx.QueryRow(`SELECT id FROM lots WHERE variant_id = ? AND code = ?`, variant, a.lot).Scan(&lot); err != nil {
-					return nil, err
-				}
-			}
-			res, err := tx.Exec(`INSERT INTO sales_order_lines (order_id, line_no, variant_id, qty, allocated_qty) VALUES (?, ?, ?, ?, ?)`,
-				order, i+1, variant, a.qty, a.qty)
-			if err != nil {
-				return nil, err
-			}
-			line, _ := res.LastInsertId()
-			if err := tx.reserve(variant, loc, lot, a.qty); err != nil {
-				return nil, err
-			}
-			if _, err := tx.Exec(`INSERT INTO allocations (order_line_id, variant_id, location_id, lot_id, qty, created_at)
-				VALUES (?, ?, ?, ?, ?, ?)`, line, variant, loc, lot, a.qty, ms(tx.Now)); err != nil {
-				return nil, err
-			}
-		}
-		return order, nil
-	})
+	v, err := f.db.w.Do(f.ctx, func(tx *Tx) (any, error) { return tx.releaseBySQL(number, carrier, shipBy, allocs) })
 	if err != nil {
 		f.t.Fatalf("release %s: %v", number, err)
 	}
 	return v.(int64)
+}
+
+// releaseBySQL is the writer command of pickFixture.releaseBySQL; it
+// returns the order's id.
+func (tx *Tx) releaseBySQL(number, carrier, shipBy string, allocs []testAlloc) (int64, error) {
+	res, err := tx.Exec(`INSERT INTO sales_orders (number, status, carrier, ship_by, created_at, released_at)
+		VALUES (?, 'released', ?, ?, ?, ?)`, number, carrier, null(shipBy), ms(tx.Now), ms(tx.Now))
+	if err != nil {
+		return 0, err
+	}
+	order, _ := res.LastInsertId()
+	for i, a := range allocs {
+		var variant, loc, lot int64
+		if err := tx.QueryRow(`SELECT id FROM variants WHERE sku = ?`, a.sku).Scan(&variant); err != nil {
+			return 0, err
+		}
+		if err := tx.QueryRow(`SELECT id FROM locations WHERE code = ?`, a.bin).Scan(&loc); err != nil {
+			return 0, err
+		}
+		if a.lot != "" {
+			if err := tx.QueryRow(`SELECT id FROM lots WHERE variant_id = ? AND code = ?`, variant, a.lot).Scan(&lot); err != nil {
+				return 0, err
+			}
+		}
+		res, err := tx.Exec(`INSERT INTO sales_order_lines (order_id, line_no, variant_id, qty, allocated_qty) VALUES (?, ?, ?, ?, ?)`,
+			order, i+1, variant, a.qty, a.qty)
+		if err != nil {
+			return 0, err
+		}
+		line, _ := res.LastInsertId()
+		if err := tx.reserve(variant, loc, lot, a.qty); err != nil {
+			return 0, err
+		}
+		if _, err := tx.Exec(`INSERT INTO allocations (order_line_id, variant_id, location_id, lot_id, qty, created_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, line, variant, loc, lot, a.qty, ms(tx.Now)); err != nil {
+			return 0, err
+		}
+	}
+	return order, nil
 }
 
 // level returns on hand and reserved of sku at loc (all lots).
