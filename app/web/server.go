@@ -31,6 +31,8 @@ type Services struct {
 	Edit app.CatalogEditor
 	// Import reads and writes the CSVs of the catalog, places and stock.
 	Import app.Importer
+	// Orders keeps customers and sales orders and reserves their stock.
+	Orders app.OrderService
 }
 
 // server holds what the handlers share.
@@ -84,6 +86,7 @@ func newHandler(s Services, u *ui, log *slog.Logger) http.Handler {
 		r.With(srv.require(app.EditLocations)).Post("/api/v1/locations", srv.api(srv.createLocation))
 		// The action depends on the movement's kind: checked after decoding.
 		r.Post("/api/v1/movements", srv.api(srv.postMovement))
+		srv.ordersAPIRoutes(r)
 	})
 	if u != nil {
 		srv.uiRoutes(r)
