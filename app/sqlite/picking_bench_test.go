@@ -9,9 +9,8 @@ import (
 )
 
 // benchWarehouse adds two zones of 6 aisles of 40 bins (480 bins) to the
-// fixture, with 100 SKUs each stocked in 3 bins; it returns the SKUs'
-// bins.
-func benchWarehouse(b *testing.B, f *pickFixture) map[string][]string {
+// fixture, with 100 SKUs each stocked in 3 bins.
+func benchWarehouse(b *testing.B, f *pickFixture) {
 	b.Helper()
 	var locs []app.NewLocation
 	var bins []string
@@ -40,48 +39,45 @@ func benchWarehouse(b *testing.B, f *pickFixture) map[string][]string {
 		b.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(3, 3))
-	where := map[string][]string{}
 	var lines []app.MovementLine
 	for i := range 100 {
 		sku := fmt.Sprintf("B-%03d", i)
 		for range 3 {
 			bin := bins[rng.IntN(len(bins))]
-			where[sku] = append(where[sku], bin)
 			lines = append(lines, app.MovementLine{SKU: sku, Qty: 1_000_000, To: bin})
 		}
 	}
 	if _, _, err := f.db.PostMovement(f.ctx, app.PostMovement{Kind: app.Receive, IdempotencyKey: "bench-stock", Lines: lines}); err != nil {
 		b.Fatal(err)
 	}
-	return where
 }
 
 // BenchmarkBuildWave builds a wave of 500 released orders of 3 lines (1500
 // stops) grouped by zone: the target is under a second.
 func BenchmarkBuildWave(b *testing.B) {
 	f := newPickFixture(b)
-	where := benchWarehouse(b, f)
+	benchWarehouse(b, f)
 	rng := rand.New(rand.NewPCG(5, 5))
 	order := 0
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		// 500 orders released in one writer command, as setup.
-		_, err := f.db.w.Do(f.ctx, func(tx *Tx) (any, error) {
-			for range 500 {
-				order++
-				var allocs []testAlloc
-				for range 3 {
-					sku := fmt.Sprintf("B-%03d", rng.IntN(100))
-					allocs = append(allocs, testAlloc{sku, where[sku][rng.IntN(3)], "", int64(1 + rng.IntN(3))})
-				}
-				if _, err := tx.releaseBySQL(fmt.Sprintf("BW-%d", order), []string{"UPS", "DHL"}[order%2], "", allocs); err != nil {
-					return nil, err
-				}
+		// 500 orders of 3 lines entered and released, as setup.
+		var numbers []string
+		for range 500 {
+			order++
+			o := app.NewOrder{Number: fmt.Sprintf("BW-%d", order), Carrier: []string{"UPS", "DHL"}[order%2]}
+			for range 3 {
+				o.Lines = append(o.Lines, app.NewOrderLine{SKU: fmt.Sprintf("B-%03d", rng.IntN(100)), Qty: int64(1 + rng.IntN(3))})
 			}
-			return nil, nil
-		})
-		if err != nil {
-			b.Fatal(err)
+			if _, _, err := f.db.CreateOrder(f.ctx, o); err != nil {
+				b.Fatal(err)
+			}
+			numbers = append(numbers, o.Number)
+		}
+		for _, out := range f.db.ReleaseOrders(f.ctx, numbers) {
+			if out.Err != nil {
+				b.Fatal(out.Err)
+			}
 		}
 		b.StartTimer()
 		lists, err := f.db.CreatePickLists(f.ctx, app.NewPickLists{Kind: app.PickWave, GroupBy: app.GroupZone, Limit: 500})

@@ -322,9 +322,6 @@ func (tx *Tx) flagCount(t *taskRow, s app.PickShort, missing int64) (int64, erro
 // tote; the list's open stops are put back in walk order after the short
 // one. It returns the new tasks' ids.
 func (tx *Tx) reallocateShort(t *taskRow, missing int64) ([]int64, error) {
-	if reallocate == nil {
-		return nil, nil
-	}
 	allocs, err := reallocate(tx, t.line, missing, t.location)
 	if err != nil {
 		return nil, err

@@ -27,7 +27,8 @@ func TestConfirmPick(t *testing.T) {
 	f.receive("TEE", "A1-03", "", "", 10)
 	f.receive("MILK", "A1-05", "L1", "2027-01-31", 10)
 	f.receive("MILK", "A1-05", "L2", "2027-03-31", 10)
-	f.releaseBySQL("SO-1", "", "", testAlloc{"TEE", "A1-03", "", 4}, testAlloc{"MILK", "A1-05", "L1", 3})
+	// FEFO: lot L1 expires first.
+	f.release("SO-1", "", "", testLine{"TEE", 4}, testLine{"MILK", 3})
 	p1 := f.users["picker1"]
 	l := f.claimOnly("SO-1", p1)
 	tee, milk := l.Stops[0], l.Stops[1]
@@ -126,61 +127,13 @@ func TestConfirmPick(t *testing.T) {
 	f.checkReserved()
 }
 
-// stubReallocate allocates from the first other bin of the line's variant
-// with stock available, like a release would for a variant without lots:
-// it reserves and writes open allocations.
-func stubReallocate(tx *Tx, lineID, qty, exclude int64) ([]newAlloc, error) {
-	var variant int64
-	if err := tx.QueryRow(`SELECT variant_id FROM sales_order_lines WHERE id = ?`, lineID).Scan(&variant); err != nil {
-		return nil, err
-	}
-	var out []newAlloc
-	rows, err := tx.Query(`SELECT il.location_id, il.lot_id, il.on_hand - il.reserved FROM inventory_levels il
-		JOIN locations l ON l.id = il.location_id AND l.kind = 'bin'
-		WHERE il.variant_id = ? AND il.location_id <> ? AND il.on_hand > il.reserved ORDER BY l.code`, variant, exclude)
-	if err != nil {
-		return nil, err
-	}
-	var found []newAlloc
-	for rows.Next() {
-		var a newAlloc
-		if err := rows.Scan(&a.location, &a.lot, &a.qty); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		found = append(found, a)
-	}
-	rows.Close()
-	for _, a := range found {
-		a.qty = min(a.qty, qty)
-		if a.qty == 0 {
-			break
-		}
-		if err := tx.reserve(variant, a.location, a.lot, a.qty); err != nil {
-			return nil, err
-		}
-		res, err := tx.Exec(`INSERT INTO allocations (order_line_id, variant_id, location_id, lot_id, qty, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			lineID, variant, a.location, a.lot, a.qty, ms(tx.Now))
-		if err != nil {
-			return nil, err
-		}
-		a.id, _ = res.LastInsertId()
-		out = append(out, a)
-		qty -= a.qty
-	}
-	return out, nil
-}
-
 func TestShortPick(t *testing.T) {
-	if reallocate == nil {
-		reallocate = stubReallocate
-		t.Cleanup(func() { reallocate = nil })
-	}
 	f := newPickFixture(t)
 	f.receive("TEE", "A1-03", "", "", 5)
 	f.receive("TEE", "B1-07", "", "", 2)
 	f.receive("TEE", "A2-01", "", "", 1)
-	f.releaseBySQL("SO-1", "", "", testAlloc{"TEE", "A1-03", "", 5})
+	// FIFO: A1-03 was received first.
+	f.release("SO-1", "", "", testLine{"TEE", 5})
 	p1 := f.users["picker1"]
 	l := f.claimOnly("SO-1", p1)
 	task := l.Stops[0]
@@ -190,7 +143,8 @@ func TestShortPick(t *testing.T) {
 			t.Fatalf("found all: %v", err)
 		}
 	})
-	// The bin holds 1 of 5: 1 picked, 3 from other bins, 1 backordered.
+	// The bin holds 1 of 5: 1 picked, 3 from other bins (FIFO: B1-07,
+	// then A2-01; never A1-03 again), 1 backordered.
 	r, err := f.db.ShortPick(f.ctx, app.PickShort{TaskID: task.ID, Found: 1, UserID: p1})
 	if err != nil {
 		t.Fatal(err)
@@ -239,11 +193,9 @@ func TestShortPick(t *testing.T) {
 
 func TestShortPickNothingFound(t *testing.T) {
 	f := newPickFixture(t)
-	saved := reallocate
-	reallocate = nil // backorder all
-	t.Cleanup(func() { reallocate = saved })
+	// The bin found empty is the only one with stock: all is backordered.
 	f.receive("TEE", "A1-03", "", "", 5)
-	f.releaseBySQL("SO-1", "", "", testAlloc{"TEE", "A1-03", "", 2})
+	f.release("SO-1", "", "", testLine{"TEE", 2})
 	p1 := f.users["picker1"]
 	l := f.claimOnly("SO-1", p1)
 	r, err := f.db.ShortPick(f.ctx, app.PickShort{TaskID: l.Stops[0].ID, Found: 0, UserID: p1})

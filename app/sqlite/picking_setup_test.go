@@ -26,7 +26,7 @@ func (c *pickClock) advance(d time.Duration) { c.ms.Add(d.Milliseconds()) }
 // pickFixture is a warehouse for the picking tests: site WH with a zone of
 // two aisles (A1-01..A1-10 and A2-01..A2-10), a zone B of one aisle
 // (B1-01..B1-10), a staging place PACK, users picker1..picker20 and a
-// manager; SKUs TEE (no lots) and MILK (lots).
+// manager; SKUs TEE (a case of 6), CAP and SOCK without lots, MILK with.
 type pickFixture struct {
 	t     testing.TB
 	db    *DB
@@ -48,6 +48,8 @@ func newPickFixture(t testing.TB) *pickFixture {
 	for _, p := range []app.NewProduct{
 		{Name: "T-shirt", Variants: []app.NewVariant{{SKU: "TEE", UnitWeightMg: 180_000,
 			Packagings: []app.Packaging{{Name: "case of 6", Qty: 6, Barcode: "CASE-TEE"}}}}},
+		{Name: "Cap", Variants: []app.NewVariant{{SKU: "CAP"}}},
+		{Name: "Sock", Variants: []app.NewVariant{{SKU: "SOCK"}}},
 		{Name: "Milk", Variants: []app.NewVariant{{SKU: "MILK", TrackLots: true, UnitWeightMg: 1_000_000}}},
 	} {
 		if _, err := db.CreateProduct(ctx, p); err != nil {
@@ -101,63 +103,29 @@ func (f *pickFixture) receive(sku, bin, lot, expires string, qty int64) {
 	}
 }
 
-// testAlloc is one allocation of a released order for releaseBySQL: qty
-// of sku from bin (and lot).
-type testAlloc struct {
-	sku, bin, lot string
-	qty           int64
+// testLine is a line of an order the tests release: qty of sku.
+type testLine struct {
+	sku string
+	qty int64
 }
 
-// releaseBySQL stands in for the orders branch's release in these tests:
-// it writes a released sales order with one line per allocation and the
-// allocations themselves (open, reserved with tx.reserve), as the round's
-// contract says a release leaves them. carrier and shipBy may be "".
-func (f *pickFixture) releaseBySQL(number, carrier, shipBy string, allocs ...testAlloc) int64 {
+// release enters the order and releases it with the orders branch's real
+// release (FEFO/FIFO allocation and reservation). carrier and shipBy may
+// be "".
+func (f *pickFixture) release(number, carrier, shipBy string, lines ...testLine) *app.Release {
 	f.t.Helper()
-	v, err := f.db.w.Do(f.ctx, func(tx *Tx) (any, error) { return tx.releaseBySQL(number, carrier, shipBy, allocs) })
+	o := app.NewOrder{Number: number, Carrier: carrier, ShipBy: shipBy}
+	for _, l := range lines {
+		o.Lines = append(o.Lines, app.NewOrderLine{SKU: l.sku, Qty: l.qty})
+	}
+	if _, _, err := f.db.CreateOrder(f.ctx, o); err != nil {
+		f.t.Fatalf("order %s: %v", number, err)
+	}
+	rel, err := f.db.ReleaseOrder(f.ctx, number)
 	if err != nil {
 		f.t.Fatalf("release %s: %v", number, err)
 	}
-	return v.(int64)
-}
-
-// releaseBySQL is the writer command of pickFixture.releaseBySQL; it
-// returns the order's id.
-func (tx *Tx) releaseBySQL(number, carrier, shipBy string, allocs []testAlloc) (int64, error) {
-	res, err := tx.Exec(`INSERT INTO sales_orders (number, status, carrier, ship_by, created_at, released_at)
-		VALUES (?, 'released', ?, ?, ?, ?)`, number, carrier, null(shipBy), ms(tx.Now), ms(tx.Now))
-	if err != nil {
-		return 0, err
-	}
-	order, _ := res.LastInsertId()
-	for i, a := range allocs {
-		var variant, loc, lot int64
-		if err := tx.QueryRow(`SELECT id FROM variants WHERE sku = ?`, a.sku).Scan(&variant); err != nil {
-			return 0, err
-		}
-		if err := tx.QueryRow(`SELECT id FROM locations WHERE code = ?`, a.bin).Scan(&loc); err != nil {
-			return 0, err
-		}
-		if a.lot != "" {
-			if err := tx.QueryRow(`SELECT id FROM lots WHERE variant_id = ? AND code = ?`, variant, a.lot).Scan(&lot); err != nil {
-				return 0, err
-			}
-		}
-		res, err := tx.Exec(`INSERT INTO sales_order_lines (order_id, line_no, variant_id, qty, allocated_qty) VALUES (?, ?, ?, ?, ?)`,
-			order, i+1, variant, a.qty, a.qty)
-		if err != nil {
-			return 0, err
-		}
-		line, _ := res.LastInsertId()
-		if err := tx.reserve(variant, loc, lot, a.qty); err != nil {
-			return 0, err
-		}
-		if _, err := tx.Exec(`INSERT INTO allocations (order_line_id, variant_id, location_id, lot_id, qty, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, line, variant, loc, lot, a.qty, ms(tx.Now)); err != nil {
-			return 0, err
-		}
-	}
-	return order, nil
+	return rel
 }
 
 // level returns on hand and reserved of sku at loc (all lots).

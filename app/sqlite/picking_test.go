@@ -14,12 +14,12 @@ import (
 func TestBuildPickLists(t *testing.T) {
 	f := newPickFixture(t)
 	f.receive("TEE", "A1-09", "", "", 50)
-	f.receive("TEE", "A2-08", "", "", 50)
-	f.receive("TEE", "B1-02", "", "", 50)
+	f.receive("CAP", "A2-08", "", "", 50)
+	f.receive("SOCK", "B1-02", "", "", 50)
 	f.receive("MILK", "A1-02", "L1", "2027-01-31", 20)
-	f.releaseBySQL("SO-1", "UPS", "2026-12-02", testAlloc{"TEE", "B1-02", "", 1}, testAlloc{"TEE", "A1-09", "", 2})
-	f.releaseBySQL("SO-2", "DHL", "2026-12-01", testAlloc{"MILK", "A1-02", "L1", 3}, testAlloc{"TEE", "A2-08", "", 4})
-	f.releaseBySQL("SO-3", "UPS", "", testAlloc{"TEE", "A2-08", "", 5})
+	f.release("SO-1", "UPS", "2026-12-02", testLine{"SOCK", 1}, testLine{"TEE", 2})
+	f.release("SO-2", "DHL", "2026-12-01", testLine{"MILK", 3}, testLine{"CAP", 4})
+	f.release("SO-3", "UPS", "", testLine{"CAP", 5})
 	boss := f.users["boss"]
 
 	t.Run("SingleMostUrgent", func(t *testing.T) {
@@ -35,7 +35,7 @@ func TestBuildPickLists(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Aisle A1 up, then A2 (the second aisle visited) down.
-		if got, want := stops(l), []string{"A1-02 MILK 3 T1 L1", "A2-08 TEE 4 T1"}; !slices.Equal(got, want) {
+		if got, want := stops(l), []string{"A1-02 MILK 3 T1 L1", "A2-08 CAP 4 T1"}; !slices.Equal(got, want) {
 			t.Fatalf("stops %q, want %q", got, want)
 		}
 		if s := f.orderStatus("SO-2"); s != "picking" {
@@ -64,7 +64,7 @@ func TestBuildPickLists(t *testing.T) {
 			t.Fatal(err)
 		}
 		// SO-1 ships first: tote T1; SO-3 has no date: T2.
-		if got, want := stops(l), []string{"A1-09 TEE 2 T1", "A2-08 TEE 5 T2", "B1-02 TEE 1 T1"}; !slices.Equal(got, want) {
+		if got, want := stops(l), []string{"A1-09 TEE 2 T1", "A2-08 CAP 5 T2", "B1-02 SOCK 1 T1"}; !slices.Equal(got, want) {
 			t.Fatalf("stops %q, want %q", got, want)
 		}
 		if l.Orders != 2 || l.Kind != app.PickBatch {
@@ -78,7 +78,7 @@ func TestBuildPickLists(t *testing.T) {
 		}
 	})
 	t.Run("BadDestination", func(t *testing.T) {
-		f.releaseBySQL("SO-4", "", "", testAlloc{"TEE", "A1-09", "", 1})
+		f.release("SO-4", "", "", testLine{"TEE", 1})
 		_, err := f.db.CreatePickLists(f.ctx, app.NewPickLists{Kind: app.PickSingle, Destination: "customer"})
 		if app.ErrorCode(err) != app.EINVALID || app.ErrorField(err) != "destination" {
 			t.Fatalf("virtual destination: %v", err)
@@ -93,10 +93,10 @@ func TestBuildPickLists(t *testing.T) {
 func TestBuildWaveGroups(t *testing.T) {
 	f := newPickFixture(t)
 	f.receive("TEE", "A1-05", "", "", 100)
-	f.receive("TEE", "B1-05", "", "", 100)
-	f.releaseBySQL("W-1", "UPS", "2026-12-01", testAlloc{"TEE", "A1-05", "", 1}, testAlloc{"TEE", "B1-05", "", 1})
-	f.releaseBySQL("W-2", "DHL", "2026-12-03", testAlloc{"TEE", "B1-05", "", 2})
-	f.releaseBySQL("W-3", "UPS", "2026-12-03", testAlloc{"TEE", "A1-05", "", 3})
+	f.receive("SOCK", "B1-05", "", "", 100)
+	f.release("W-1", "UPS", "2026-12-01", testLine{"TEE", 1}, testLine{"SOCK", 1})
+	f.release("W-2", "DHL", "2026-12-03", testLine{"SOCK", 2})
+	f.release("W-3", "UPS", "2026-12-03", testLine{"TEE", 3})
 	names := func(ls []app.PickList) []string {
 		var out []string
 		for _, l := range ls {
@@ -122,9 +122,9 @@ func TestBuildWaveGroups(t *testing.T) {
 		{"cutoff", []string{"Wave ship by 2026-12-01:1/2", "Wave ship by 2026-12-03:2/2"}},
 	} {
 		t.Run(g.by, func(t *testing.T) {
-			f.releaseBySQL("X-"+g.by+"-1", "UPS", "2026-12-01", testAlloc{"TEE", "A1-05", "", 1}, testAlloc{"TEE", "B1-05", "", 1})
-			f.releaseBySQL("X-"+g.by+"-2", "DHL", "2026-12-03", testAlloc{"TEE", "B1-05", "", 2})
-			f.releaseBySQL("X-"+g.by+"-3", "UPS", "2026-12-03", testAlloc{"TEE", "A1-05", "", 3})
+			f.release("X-"+g.by+"-1", "UPS", "2026-12-01", testLine{"TEE", 1}, testLine{"SOCK", 1})
+			f.release("X-"+g.by+"-2", "DHL", "2026-12-03", testLine{"SOCK", 2})
+			f.release("X-"+g.by+"-3", "UPS", "2026-12-03", testLine{"TEE", 3})
 			lists, err := f.db.CreatePickLists(f.ctx, app.NewPickLists{Kind: app.PickWave, GroupBy: g.by})
 			if err != nil {
 				t.Fatal(err)
@@ -136,7 +136,7 @@ func TestBuildWaveGroups(t *testing.T) {
 	}
 	t.Run("Limit", func(t *testing.T) {
 		for i := range 5 {
-			f.releaseBySQL(fmt.Sprintf("L-%d", i), "", fmt.Sprintf("2026-12-1%d", i), testAlloc{"TEE", "A1-05", "", 1})
+			f.release(fmt.Sprintf("L-%d", i), "", fmt.Sprintf("2026-12-1%d", i), testLine{"TEE", 1})
 		}
 		lists, err := f.db.CreatePickLists(f.ctx, app.NewPickLists{Kind: app.PickBatch, Limit: 3})
 		if err != nil {
@@ -162,7 +162,7 @@ func TestClaimRace(t *testing.T) {
 	f := newPickFixture(t)
 	f.receive("TEE", "A1-01", "", "", 100)
 	for i := range 12 {
-		f.releaseBySQL(fmt.Sprintf("SO-%d", i), "", "", testAlloc{"TEE", "A1-01", "", 1})
+		f.release(fmt.Sprintf("SO-%d", i), "", "", testLine{"TEE", 1})
 		if _, err := f.db.CreatePickLists(f.ctx, app.NewPickLists{Kind: app.PickSingle}); err != nil {
 			t.Fatal(err)
 		}
@@ -218,8 +218,8 @@ func TestClaimRace(t *testing.T) {
 func TestClaimExpiry(t *testing.T) {
 	f := newPickFixture(t)
 	f.receive("TEE", "A1-01", "", "", 100)
-	f.releaseBySQL("SO-1", "", "", testAlloc{"TEE", "A1-01", "", 2})
-	f.releaseBySQL("SO-2", "", "", testAlloc{"TEE", "A1-01", "", 2})
+	f.release("SO-1", "", "", testLine{"TEE", 2})
+	f.release("SO-2", "", "", testLine{"TEE", 2})
 	lists, err := f.db.CreatePickLists(f.ctx, app.NewPickLists{Kind: app.PickBatch, Orders: []string{"SO-1"}})
 	if err != nil {
 		t.Fatal(err)
