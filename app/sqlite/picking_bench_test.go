@@ -66,8 +66,8 @@ func BenchmarkBuildWave(b *testing.B) {
 		for range 500 {
 			order++
 			o := app.NewOrder{Number: fmt.Sprintf("BW-%d", order), Carrier: []string{"UPS", "DHL"}[order%2]}
-			for range 3 {
-				o.Lines = append(o.Lines, app.NewOrderLine{SKU: fmt.Sprintf("B-%03d", rng.IntN(100)), Qty: int64(1 + rng.IntN(3))})
+			for _, n := range rng.Perm(100)[:3] {
+				o.Lines = append(o.Lines, app.NewOrderLine{SKU: fmt.Sprintf("B-%03d", n), Qty: int64(1 + rng.IntN(3))})
 			}
 			if _, _, err := f.db.CreateOrder(f.ctx, o); err != nil {
 				b.Fatal(err)
