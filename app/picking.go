@@ -223,6 +223,10 @@ type PickConfirm struct {
 	UserID    int64
 	// TTL renews the list's claim; 0 is DefaultClaimTTL.
 	TTL time.Duration
+	// Seen, when set, is the stop's picked quantity the picker's screen
+	// showed: a confirmation sent twice (a double tap) finds the stop
+	// changed and picks nothing more.
+	Seen *int64
 }
 
 // PickShort is a picker saying the bin holds only Found of what is left at
@@ -289,6 +293,12 @@ type PickService interface {
 	// ShortPick picks what was found and reallocates or backorders the
 	// rest, flagging the bin for a count. Errors as ConfirmPick.
 	ShortPick(ctx context.Context, s PickShort) (*PickResult, error)
+	// HeldPickList returns the list the user holds (claimed by the user
+	// and not taken by another since), with its stops; nil when none.
+	HeldPickList(ctx context.Context, userID int64) (*PickList, error)
 	// CountRequests returns the open count requests, oldest first.
 	CountRequests(ctx context.Context) ([]CountRequest, error)
+	// CountRequestsDone closes the open count requests of the place (a
+	// count of it was posted) and returns how many.
+	CountRequestsDone(ctx context.Context, location string) (int64, error)
 }

@@ -110,6 +110,9 @@ func (db *DB) ConfirmPick(ctx context.Context, c app.PickConfirm) (*app.PickResu
 func (t *taskRow) checkScans(c app.PickConfirm) error {
 	left := t.qty - t.picked
 	switch {
+	case c.Seen != nil && *c.Seen != t.picked:
+		return app.Errorf(app.ECONFLICT, "%d of this stop were picked since your screen showed it (now %d of %d): nothing was picked again",
+			t.picked-*c.Seen, t.picked, t.qty)
 	case c.Bin == "":
 		return app.FieldErrorf("bin", "is required: scan bin %s", t.bin)
 	case !strings.EqualFold(c.Bin, t.bin):

@@ -89,7 +89,14 @@ func TestConfirmPick(t *testing.T) {
 		if m.Kind != app.Move || m.Reference == nil || m.Reference.Type != "pick_list" || m.User != "picker1" {
 			t.Fatalf("movement %+v", m)
 		}
-		r, err = f.db.ConfirmPick(f.ctx, app.PickConfirm{TaskID: tee.ID, Bin: "A1-03", SKU: "TEE", Qty: 3, UserID: p1})
+		// A second tap of a screen that showed 0 picked picks nothing.
+		seen := int64(0)
+		_, err = f.db.ConfirmPick(f.ctx, app.PickConfirm{TaskID: tee.ID, Bin: "A1-03", SKU: "TEE", Qty: 1, UserID: p1, Seen: &seen})
+		if app.ErrorCode(err) != app.ECONFLICT || !strings.Contains(err.Error(), "nothing was picked again") {
+			t.Fatalf("double tap: %v", err)
+		}
+		seen = 1
+		r, err = f.db.ConfirmPick(f.ctx, app.PickConfirm{TaskID: tee.ID, Bin: "A1-03", SKU: "TEE", Qty: 3, UserID: p1, Seen: &seen})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -169,6 +176,12 @@ func TestShortPick(t *testing.T) {
 	}
 	if len(reqs) != 1 || reqs[0].Location != "A1-03" || reqs[0].SKU != "TEE" || !strings.Contains(reqs[0].Reason, "found 1, 4 missing") {
 		t.Fatalf("count requests %+v", reqs)
+	}
+	if n, err := f.db.CountRequestsDone(f.ctx, "a1-03"); err != nil || n != 1 {
+		t.Fatalf("count of A1-03 closes %d requests: %v", n, err)
+	}
+	if reqs, _ := f.db.CountRequests(f.ctx); len(reqs) != 0 {
+		t.Fatalf("open after the count: %+v", reqs)
 	}
 	l, _ = f.db.PickList(f.ctx, l.ID)
 	// The new stops follow the short one in walk order: A2 (first aisle

@@ -157,3 +157,34 @@ func (db *DB) CountRequests(ctx context.Context) ([]app.CountRequest, error) {
 	}
 	return out, rows.Err()
 }
+
+// HeldPickList returns the list the user holds, with its stops, or nil: a
+// claim of the user's that expired still counts while nobody has taken
+// the list.
+func (db *DB) HeldPickList(ctx context.Context, userID int64) (*app.PickList, error) {
+	var id int64
+	err := db.read.QueryRowContext(ctx, `SELECT id FROM pick_lists WHERE status = 'claimed' AND claimed_by = ? ORDER BY id LIMIT 1`, userID).Scan(&id)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return db.PickList(ctx, id)
+}
+
+// CountRequestsDone closes the open count requests of the place.
+func (db *DB) CountRequestsDone(ctx context.Context, location string) (int64, error) {
+	v, err := db.w.Do(ctx, func(tx *Tx) (any, error) {
+		res, err := tx.Exec(`UPDATE count_requests SET done_at = ? WHERE done_at IS NULL
+			AND location_id = (SELECT id FROM locations WHERE code = ?)`, ms(tx.Now), location)
+		if err != nil {
+			return nil, err
+		}
+		return res.RowsAffected()
+	})
+	if err != nil {
+		return 0, err
+	}
+	return v.(int64), nil
+}

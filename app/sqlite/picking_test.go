@@ -229,8 +229,14 @@ func TestClaimExpiry(t *testing.T) {
 	claim := func(user, list int64) (*app.PickList, error) {
 		return f.db.ClaimPickList(f.ctx, app.PickClaim{UserID: user, ListID: list})
 	}
+	if l, err := f.db.HeldPickList(f.ctx, p1); err != nil || l != nil {
+		t.Fatalf("picker1 holds %v before claiming: %v", l, err)
+	}
 	if l, err := claim(p1, 0); err != nil || l.ID != id {
 		t.Fatalf("picker1 claims next: %v %v", l, err)
+	}
+	if l, err := f.db.HeldPickList(f.ctx, p1); err != nil || l == nil || l.ID != id || len(l.Stops) != 1 {
+		t.Fatalf("picker1 holds %+v: %v", l, err)
 	}
 	// A reload gives picker1 the same list, not a new one.
 	if l, err := claim(p1, 0); err != nil || l.ID != id {
