@@ -44,8 +44,11 @@ func (tx *Tx) claimPickList(c app.PickClaim) (int64, error) {
 		err := tx.QueryRow(`SELECT id FROM pick_lists WHERE status = 'claimed' AND claimed_by = ? AND claim_expires_at >= ?
 			ORDER BY id LIMIT 1`, c.UserID, now).Scan(&id)
 		if err == sql.ErrNoRows {
-			err = tx.QueryRow(`SELECT id FROM pick_lists WHERE status = 'open' OR (status = 'claimed' AND claim_expires_at < ?)
-				ORDER BY id LIMIT 1`, now).Scan(&id)
+			// A list whose stops were all cancelled (its orders were) is
+			// passed over: there is nothing to walk.
+			err = tx.QueryRow(`SELECT p.id FROM pick_lists p WHERE (p.status = 'open' OR (p.status = 'claimed' AND p.claim_expires_at < ?))
+				AND EXISTS (SELECT 1 FROM pick_tasks t WHERE t.pick_list_id = p.id AND t.status = 'open')
+				ORDER BY p.id LIMIT 1`, now).Scan(&id)
 			if err == sql.ErrNoRows {
 				return 0, app.Errorf(app.ENOTFOUND, "no pick list is waiting to be picked")
 			}

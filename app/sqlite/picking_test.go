@@ -287,3 +287,25 @@ func TestClaimExpiry(t *testing.T) {
 	})
 	f.checkReserved()
 }
+
+// TestClaimSkipsCancelled: a list whose order was cancelled (its stops
+// cancelled by the orders branch) is not handed out.
+func TestClaimSkipsCancelled(t *testing.T) {
+	f := newPickFixture(t)
+	f.receive("TEE", "A1-01", "", "", 10)
+	f.release("SO-1", "", "", testLine{"TEE", 1})
+	f.release("SO-2", "", "", testLine{"TEE", 1})
+	for _, o := range []string{"SO-1", "SO-2"} {
+		if _, err := f.db.CreatePickLists(f.ctx, app.NewPickLists{Kind: app.PickSingle, Orders: []string{o}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := f.db.CancelOrder(f.ctx, "SO-1"); err != nil {
+		t.Fatal(err)
+	}
+	l, err := f.db.ClaimPickList(f.ctx, app.PickClaim{UserID: f.users["picker1"]})
+	if err != nil || l.Name != "Order SO-2" {
+		t.Fatalf("claimed %+v: %v", l, err)
+	}
+	f.checkReserved()
+}
