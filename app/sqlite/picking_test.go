@@ -259,6 +259,11 @@ func TestClaimExpiry(t *testing.T) {
 		t.Fatalf("picker2 at 08:20, claim renewed to 08:25: %v", err)
 	}
 	f.clock.advance(6 * time.Minute)
+	// Run out but not taken: picker1 asking again gets it back, renewed.
+	if l, err := claim(p1, 0); err != nil || l.ID != id || l.ClaimExpiresAt.Sub(f.clock.now()) != 15*time.Minute {
+		t.Fatalf("picker1 after the claim ran out: %+v %v", l, err)
+	}
+	f.clock.advance(16 * time.Minute)
 	if l, err := claim(p2, 0); err != nil || l.ID != id || l.ClaimedBy != "picker2" {
 		t.Fatalf("picker2 after expiry: %+v %v", l, err)
 	}
