@@ -133,7 +133,7 @@ func (tx *Tx) renewClaim(id int64, ttl time.Duration) error {
 }
 
 // ReleasePickList gives a claim back: the list is open for the next
-// picker. Only its holder may release it, or anyone with r.Any (a
+// picker (done when none of its stops is open any more). Only its holder may release it, or anyone with r.Any (a
 // manager). Errors: not_found, conflict (not claimed), forbidden.
 func (db *DB) ReleasePickList(ctx context.Context, r app.PickRelease) (*app.PickList, error) {
 	_, err := db.w.Do(ctx, func(tx *Tx) (any, error) {
@@ -148,8 +148,14 @@ func (db *DB) ReleasePickList(ctx context.Context, r app.PickRelease) (*app.Pick
 			return nil, app.Errorf(app.EFORBIDDEN, "pick list %d is claimed by %s; only %s or a manager may release it",
 				st.id, st.holderFor, st.holderFor)
 		}
-		_, err = tx.Exec(`UPDATE pick_lists SET status = 'open', claimed_by = NULL, claimed_at = NULL, claim_expires_at = NULL
-			WHERE id = ?`, r.ListID)
+		// A list with no stop left to pick (its orders were cancelled) is
+		// finished rather than offered to the next picker.
+		_, err = tx.Exec(`UPDATE pick_lists SET claimed_by = NULL, claimed_at = NULL, claim_expires_at = NULL,
+				status = CASE WHEN EXISTS (SELECT 1 FROM pick_tasks t WHERE t.pick_list_id = ?1 AND t.status = 'open')
+					THEN 'open' ELSE 'done' END,
+				done_at = CASE WHEN EXISTS (SELECT 1 FROM pick_tasks t WHERE t.pick_list_id = ?1 AND t.status = 'open')
+					THEN NULL ELSE ?2 END
+			WHERE id = ?1`, r.ListID, ms(tx.Now))
 		return nil, err
 	})
 	if err != nil {

@@ -312,5 +312,13 @@ func TestClaimSkipsCancelled(t *testing.T) {
 	if err != nil || l.Name != "Order SO-2" {
 		t.Fatalf("claimed %+v: %v", l, err)
 	}
+	// Taken by its id and given back, the empty list is done.
+	p2 := f.users["picker2"]
+	if _, err := f.db.ClaimPickList(f.ctx, app.PickClaim{ListID: l.ID - 1, UserID: p2}); err != nil {
+		t.Fatal(err)
+	}
+	if l, err := f.db.ReleasePickList(f.ctx, app.PickRelease{ListID: l.ID - 1, UserID: p2}); err != nil || l.Status != app.ListDone || l.OpenTasks != 0 {
+		t.Fatalf("released empty list: %+v %v", l, err)
+	}
 	f.checkReserved()
 }
