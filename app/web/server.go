@@ -43,6 +43,8 @@ type Services struct {
 	Orders app.OrderService
 	// Putaway suggests bins for received stock and confirms putaways.
 	Putaway putaway.Service
+	// Picking builds pick lists, hands them to pickers and confirms picks.
+	Picking app.PickService
 }
 
 // server holds what the handlers share.
@@ -101,6 +103,7 @@ func newHandler(s Services, u *ui, log *slog.Logger) http.Handler {
 		srv.scanAPIRoutes(r)
 		srv.ordersAPIRoutes(r)
 		srv.putawayAPIRoutes(r)
+		srv.pickingAPIRoutes(r)
 	})
 	if u != nil {
 		srv.uiRoutes(r)
