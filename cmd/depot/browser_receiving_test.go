@@ -41,7 +41,8 @@ func waitReceipt(t *testing.T, ctx context.Context, text string) {
 // scanned page-wide, a GS1 DataMatrix (]d2 with GS) that fills GTIN, lot
 // and expiry, a far expiry confirmed on screen, a unit marked damaged into
 // quarantine, a wrong item flagged, a scan left in the queue over a reload,
-// one line closed short; then the ledger, levels and order are checked
+// one line closed short, the good mugs put away by scanning the suggested
+// bin (a wrong bin refused); then the ledger, levels and order are checked
 // through the API and `depot verify` passes.
 func TestBrowserReceiving(t *testing.T) {
 	dir := t.TempDir()
@@ -61,7 +62,7 @@ func TestBrowserReceiving(t *testing.T) {
 	token := lines[len(lines)-1]
 	for _, l := range []string{`{"code":"WH","kind":"site"}`, `{"code":"DOCK-1","kind":"dock","parent":"WH"}`,
 		`{"code":"QUAR","name":"Quarantine","kind":"zone","parent":"WH","attributes":{"quarantine":true}}`,
-		`{"code":"B-01","kind":"bin","parent":"WH"}`} {
+		`{"code":"B-01","kind":"bin","parent":"WH","walk_seq":10}`, `{"code":"B-02","kind":"bin","parent":"WH","walk_seq":20}`} {
 		s.api(t, token, "POST", "/api/v1/locations", l, 201)
 	}
 	s.api(t, token, "POST", "/api/v1/products", `{"name":"Green tea","variants":[{"sku":"TEA","gtin":"09506000134352","track_lots":true}]}`, 201)
@@ -161,10 +162,27 @@ func TestBrowserReceiving(t *testing.T) {
 		waitText(t, ctx, "#order-facts", "Acme Foods · received")
 	})
 
-	// TODO(coordinator): put away by scanning here, once the putaway branch
-	// is merged: open /floor/putaway from the "Put away" link, scan the
-	// suggested bin for the TEA and MUG-BLU on DOCK-1, and extend the
-	// checks below with the stock moved to the bins.
+	var bin string
+	t.Run("PutAwayTheSuggestedBinByScanning", func(t *testing.T) {
+		// The last receipt was the short line, which offers no putaway:
+		// the floor hub's tile leads there.
+		step(t, ctx, "floor", chromedp.Navigate(s.base+"/floor"), chromedp.WaitVisible(chromedp.CSS(".tiles")))
+		press(t, ctx, `a.tile[href="/floor/putaway"]`)
+		waitText(t, ctx, "#putaway-waiting", "MUG-BLU")
+		waitJS(t, ctx, `document.activeElement && document.activeElement.id === "f-item"`, "the item step focused")
+		scanInto(t, ctx, "#f-item", "]E04006381333931")
+		waitText(t, ctx, "#putaway-suggestions", "B-0")
+		bin = eval[string](t, ctx, `document.querySelector("input[name=chosen]:checked").value`)
+		other := map[string]string{"B-01": "B-02", "B-02": "B-01"}[bin]
+		if other == "" {
+			t.Fatalf("suggested bin %q, want B-01 or B-02 (QUAR holds damaged goods and is never suggested)", bin)
+		}
+		waitJS(t, ctx, `document.activeElement && document.activeElement.id === "f-to"`, "the bin step focused")
+		scanInto(t, ctx, "#f-to", other)
+		waitText(t, ctx, "#f-to-error", "you scanned bin "+other+" but chose bin "+bin)
+		scanInto(t, ctx, "#f-to", bin)
+		waitText(t, ctx, ".flash", "Put away 11 MUG-BLU into "+bin)
+	})
 
 	t.Run("LedgerLevelsAndOrderAreRight", func(t *testing.T) {
 		if got, want := poState(t, s, token, "PO-7"), "received; TEA 9/10 damaged 0 closed true dated true; MUG-BLU 12/12 damaged 1 closed true dated true"; got != want {
@@ -181,12 +199,18 @@ func TestBrowserReceiving(t *testing.T) {
 			json.Unmarshal(b, &body)
 			var out []string
 			for _, l := range body.Levels {
+				if l.OnHand == 0 {
+					continue
+				}
 				out = append(out, fmt.Sprintf("%s %s %s %d", l.SKU, l.Location, l.Lot, l.OnHand))
 			}
 			return strings.Join(out, ", ")
 		}
-		if got, want := levels("location=DOCK-1"), "MUG-BLU DOCK-1  11, TEA DOCK-1 LOT-A 8, TEA DOCK-1 LOT-B 1"; got != want {
+		if got, want := levels("location=DOCK-1"), "TEA DOCK-1 LOT-A 8, TEA DOCK-1 LOT-B 1"; got != want {
 			t.Errorf("DOCK-1: %s, want %s", got, want)
+		}
+		if got, want := levels("location="+bin), "MUG-BLU "+bin+"  11"; got != want {
+			t.Errorf("%s after the putaway: %s, want %s", bin, got, want)
 		}
 		if got, want := levels("location=QUAR"), "MUG-BLU QUAR  1"; got != want {
 			t.Errorf("QUAR: %s, want %s", got, want)
