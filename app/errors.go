@@ -1,6 +1,7 @@
 // Package app is the vocabulary of depot: the domain types, the rules that
-// need no storage, the errors and the service interfaces. It imports nothing
-// of ours and neither database/sql nor net/http.
+// need no storage, the errors and the service interfaces. Of ours it imports
+// only app/gs1, the GS1 element-string rules, which import nothing of ours;
+// never database/sql nor net/http.
 package app
 
 import (
@@ -44,8 +45,15 @@ func FieldErrorf(field, format string, args ...any) *Error {
 	return &Error{Code: EINVALID, Field: field, Message: fmt.Sprintf(format, args...)}
 }
 
+// coded is the error of a package app imports, which cannot build an *Error
+// (app/gs1's *gs1.Error): it names its code, and its text is the message.
+type coded interface {
+	error
+	ErrorCode() string
+}
+
 // ErrorCode returns the code of err, EINTERNAL for errors that are not *Error
-// and "" for nil.
+// (or coded, see above) and "" for nil.
 func ErrorCode(err error) string {
 	if err == nil {
 		return ""
@@ -53,6 +61,10 @@ func ErrorCode(err error) string {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Code
+	}
+	var c coded
+	if errors.As(err, &c) {
+		return c.ErrorCode()
 	}
 	return EINTERNAL
 }
@@ -63,6 +75,10 @@ func ErrorMessage(err error) string {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Message
+	}
+	var c coded
+	if errors.As(err, &c) {
+		return c.Error()
 	}
 	return "internal error"
 }

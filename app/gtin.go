@@ -3,18 +3,13 @@ package app
 import (
 	"fmt"
 	"strings"
+
+	"depot/app/gs1"
 )
 
 // GS1CheckDigit returns the GS1 check digit for the data digits (a GTIN or
 // SSCC without its last digit): weights 3,1,3,1... from the rightmost digit.
-func GS1CheckDigit(digits string) byte {
-	sum, w := 0, 3
-	for i := len(digits) - 1; i >= 0; i-- {
-		sum += int(digits[i]-'0') * w
-		w = 4 - w
-	}
-	return byte('0' + (10-sum%10)%10)
-}
+func GS1CheckDigit(digits string) byte { return gs1.CheckDigit(digits) }
 
 // NormalizeGTIN validates a GTIN-8, -12, -13 or -14 by its check digit and
 // returns it as GTIN-14 (left-padded with zeros).

@@ -49,6 +49,7 @@ var Nav = []NavItem{
 	{Href: "/floor", Label: "Floor", Need: app.PostAction(app.Move)},
 	{Href: "/places", Label: "Places", Need: app.ReadStock},
 	{Href: "/lots", Label: "Lots", Need: app.ReadStock},
+	{Href: "/purchasing", Label: "Purchasing", Need: app.ReadStock},
 	{Href: "/orders", Label: "Orders", Need: app.ReadStock},
 	{Href: "/devices", Label: "Devices", Need: app.ReadStock},
 	{Href: "/users", Label: "Users", Need: app.ManageAccounts},

@@ -3,8 +3,6 @@ package gs1
 import (
 	"fmt"
 	"strings"
-
-	"depot/app"
 )
 
 // Element is one application identifier with its value, as printed between
@@ -48,8 +46,9 @@ func (m Message) HRI() string { return hri(m.Elements) }
 
 // Error says what is wrong with an element string: where (Pos, counting
 // characters from 1 in the input as given, including any AIM prefix), which AI
-// when one was read, and why. It unwraps to an *app.Error with code
-// app.EINVALID, so the web layer maps it like any bad input.
+// when one was read, and why. Its ErrorCode is "invalid" (app.EINVALID):
+// app.ErrorCode and app.ErrorMessage read it like any bad input, without
+// this package importing app (app imports it for app.ParseScan).
 type Error struct {
 	Pos    int
 	AI     string
@@ -63,8 +62,8 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("GS1 element string at position %d: %s", e.Pos, e.Reason)
 }
 
-// Unwrap returns the error as an *app.Error (code invalid).
-func (e *Error) Unwrap() error { return &app.Error{Code: app.EINVALID, Message: e.Error()} }
+// ErrorCode returns "invalid": malformed input, never a fault of depot.
+func (e *Error) ErrorCode() string { return "invalid" }
 
 func errAt(pos int, ai, format string, args ...any) *Error {
 	return &Error{Pos: pos, AI: ai, Reason: fmt.Sprintf(format, args...)}

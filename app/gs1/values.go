@@ -2,17 +2,22 @@ package gs1
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"time"
-
-	"depot/app"
 )
 
 // CheckDigit returns the GS1 mod-10 check digit for data digits (a GTIN,
-// SSCC or GLN without its last digit); see app.GS1CheckDigit.
-func CheckDigit(digits string) byte { return app.GS1CheckDigit(digits) }
+// SSCC or GLN without its last digit): weights 3,1,3,1… from the rightmost
+// digit, check = (10 - sum%10) % 10.
+func CheckDigit(digits string) byte {
+	sum, w := 0, 3
+	for i := len(digits) - 1; i >= 0; i-- {
+		sum += int(digits[i]-'0') * w
+		w = 4 - w
+	}
+	return byte('0' + (10-sum%10)%10)
+}
 
 // isCSet82 reports whether c is in the GS1 AI encodable character set 82:
 // ! " % & ' ( ) * + , - . / 0-9 : ; < = > ? A-Z _ a-z.
@@ -176,12 +181,14 @@ func (e Element) Decimal() (units int64, decimals int, err error) {
 	return u, a.Decimals, nil
 }
 
-// mgPerLb is the milligrams in one avoirdupois pound (exact by definition).
-const mgPerLb = 453592.37
+// cmgPerLb is the hundredths of a milligram in one avoirdupois pound
+// (0.45359237 kg exactly, by definition).
+const cmgPerLb = 45359237
 
 // WeightMg returns a net or gross weight (310n, 320n, 330n, 340n) in
-// milligrams. Kilogram weights are exact; pound weights are rounded to the
-// nearest milligram.
+// milligrams, with integer arithmetic only. Kilogram weights are exact
+// (at most 5 decimals: 10 mg); pound weights are rounded to the nearest
+// milligram, halves up.
 func (e Element) WeightMg() (int64, error) {
 	units, dec, err := e.Decimal()
 	if err != nil {
@@ -189,11 +196,22 @@ func (e Element) WeightMg() (int64, error) {
 	}
 	switch e.AI[:3] {
 	case "310", "330":
-		return units * int64(math.Pow10(6-dec)), nil
+		return units * pow10(6-dec), nil
 	case "320", "340":
-		return int64(math.Round(float64(units) * mgPerLb / math.Pow10(dec))), nil
+		// units × 10^-dec lb × 45359237/100 mg/lb; units < 10^6, so the
+		// product stays below 2^63.
+		den := 100 * pow10(dec)
+		return (units*cmgPerLb + den/2) / den, nil
 	}
 	return 0, fmt.Errorf("GS1 element (%s) is not a weight", e.AI)
+}
+
+func pow10(n int) int64 {
+	p := int64(1)
+	for range n {
+		p *= 10
+	}
+	return p
 }
 
 // Count returns the count of a (30) or (37) element.

@@ -137,6 +137,8 @@ type DB struct {
 
 	// Ids of the virtual locations, fixed by the schema's seed rows.
 	virtual map[string]int64
+
+	putaway putawayCache // see putaway.go
 }
 
 // Open opens (creating if needed) the database at path, brings its schema to

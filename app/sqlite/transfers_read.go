@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"time"
 
 	"depot/app"
 )
@@ -66,14 +65,6 @@ func (db *DB) Transfer(ctx context.Context, number string) (*app.Transfer, error
 		t.ReceiveMovements = append(t.ReceiveMovements, mid)
 	}
 	return t, mrows.Err()
-}
-
-func optTime(v sql.NullInt64) *time.Time {
-	if !v.Valid {
-		return nil
-	}
-	t := fromMs(v.Int64)
-	return &t
 }
 
 // Transfers lists transfers newest first; see app.TransferService.

@@ -11,6 +11,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"depot/app"
+	"depot/app/putaway"
 )
 
 // Services are what the handlers call.
@@ -31,8 +32,19 @@ type Services struct {
 	Edit app.CatalogEditor
 	// Import reads and writes the CSVs of the catalog, places and stock.
 	Import app.Importer
+	// Receiving takes deliveries in (receipts).
+	Receiving app.ReceivingService
+	// Purchasing keeps suppliers and purchase orders; nil: no such routes.
+	Purchasing app.PurchasingService
+	// Scans says what a scan names (POST /api/v1/scans/parse, the floor
+	// screens); nil falls back to Edit when it resolves scans.
+	Scans app.ScanResolver
 	// Orders keeps customers and sales orders and reserves their stock.
 	Orders app.OrderService
+	// Putaway suggests bins for received stock and confirms putaways.
+	Putaway putaway.Service
+	// Picking builds pick lists, hands them to pickers and confirms picks.
+	Picking app.PickService
 	// Transfers and Returns move stock between sites and take customer
 	// returns back; nil leaves their routes out.
 	Transfers app.TransferService
@@ -90,7 +102,12 @@ func newHandler(s Services, u *ui, log *slog.Logger) http.Handler {
 		r.With(srv.require(app.EditLocations)).Post("/api/v1/locations", srv.api(srv.createLocation))
 		// The action depends on the movement's kind: checked after decoding.
 		r.Post("/api/v1/movements", srv.api(srv.postMovement))
+		srv.receivingAPIRoutes(r)
+		srv.purchasingAPIRoutes(r)
+		srv.scanAPIRoutes(r)
 		srv.ordersAPIRoutes(r)
+		srv.putawayAPIRoutes(r)
+		srv.pickingAPIRoutes(r)
 		srv.transfersAPIRoutes(r)
 	})
 	if u != nil {

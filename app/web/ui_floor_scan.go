@@ -7,59 +7,53 @@ import (
 	"image/png"
 	"net/http"
 	"net/url"
-	"strings"
+	"time"
 
 	"github.com/boombuler/barcode"
 	"github.com/boombuler/barcode/code128"
 
 	"depot/app"
-	"depot/app/gs1"
 	"depot/views"
 )
 
-// gs1Symbologies are the AIM identifiers of symbols that carry GS1 element
-// strings.
-var gs1Symbologies = map[string]bool{"]C1": true, "]d2": true, "]Q3": true, "]e0": true, "]J1": true}
-
-// scan is a scanned or typed code: its AIM symbology identifier when the
-// scanner sent one, and the data without it.
-type scan struct {
-	AIM, Data string
-	// GS1 is the element string when the scan carries one.
-	GS1 *gs1.Message
+// scanResolver is the store's scan lookup: Services.Scans, or the catalog
+// editor when it resolves scans too (callers that wired only Edit before
+// Scans existed keep working).
+func (s *server) scanResolver() (app.ScanResolver, error) {
+	if s.Scans != nil {
+		return s.Scans, nil
+	}
+	if r, ok := s.Edit.(app.ScanResolver); ok {
+		return r, nil
+	}
+	return nil, app.Errorf(app.EUNAVAILABLE, "this depot runs without scan lookups")
 }
 
-// parseScan splits a scan into its AIM prefix and data and parses GS1
-// element strings: a GS1 symbology prefix, a GS (from Ctrl+]) or the
-// human-readable "(01)..." form. Plain codes keep their data as is.
-func parseScan(field, code string) (scan, error) {
-	code = strings.TrimSpace(strings.TrimRight(code, "\r\n"))
-	if code == "" {
-		return scan{}, app.FieldErrorf(field, "is empty: scan or type a code")
+// resolveScan parses the code typed or scanned into field (app.ParseScan)
+// and says what it names in the store (app.ScanResolver). Errors name field.
+func (s *server) resolveScan(ctx context.Context, field, code string) (*app.ScanMatch, error) {
+	res, err := s.scanResolver()
+	if err != nil {
+		return nil, err
 	}
-	var sc scan
-	data := code
-	if len(code) >= 3 && code[0] == ']' {
-		sc.AIM, data = code[:3], code[3:]
+	m, err := app.ResolveScanCode(ctx, res, code, s.now())
+	if err != nil {
+		return nil, app.OnField(err, field)
 	}
-	looksGS1 := gs1Symbologies[sc.AIM] || strings.ContainsRune(code, 0x1D) || strings.HasPrefix(data, "(")
-	if looksGS1 {
-		m, err := gs1.Parse(code)
-		if sc.AIM != "" && !gs1Symbologies[sc.AIM] {
-			m, err = gs1.Parse(data)
-		}
-		if err != nil {
-			return sc, app.FieldErrorf(field, "the GS1 barcode does not parse: %s", err.Error())
-		}
-		sc.GS1 = &m
+	return m, nil
+}
+
+// now is the UI's clock, or the wall clock for the API alone.
+func (s *server) now() time.Time {
+	if s.ui != nil && s.ui.Now != nil {
+		return s.ui.Now()
 	}
-	sc.Data = data
-	return sc, nil
+	return time.Now()
 }
 
 // scannedItem is what an item scan names: the variant, the units one scan
-// stands for (a case's pack size) and, from a GS1 barcode, the lot and its
-// expiry.
+// stands for (a case's pack size, times a GS1 count) and, from a GS1
+// barcode, the lot and its expiry.
 type scannedItem struct {
 	SKU, Lot, ExpiresOn string
 	Per                 int64
@@ -68,51 +62,19 @@ type scannedItem struct {
 
 // resolveItem says which variant the code in field names: a SKU, a GTIN, a
 // case barcode or a GS1 element string with a GTIN (01) and maybe a lot
-// (10) and expiry (17). Errors name field.
+// (10) and expiry (17). A location, lot or SSCC is refused naming field.
 func (s *server) resolveItem(ctx context.Context, field, code string) (scannedItem, error) {
-	sc, err := parseScan(field, code)
+	m, err := s.resolveScan(ctx, field, code)
 	if err != nil {
 		return scannedItem{}, err
 	}
-	var it scannedItem
-	lookup := sc.Data
-	if sc.GS1 == nil && len(sc.Data) > 16 && strings.HasPrefix(sc.Data, "01") {
-		// A GS1-128 whose scanner dropped the AIM prefix: parse it when it
-		// is a valid element string, else take it as a plain code.
-		if m, err := gs1.Parse(sc.Data); err == nil {
-			if _, ok := m.Value("01"); ok {
-				sc.GS1 = &m
-			}
-		}
+	if err := m.RequireItem(field); err != nil {
+		return scannedItem{}, err
 	}
-	if sc.GS1 != nil {
-		g, ok := sc.GS1.Value("01")
-		if !ok {
-			return it, app.FieldErrorf(field, "the GS1 barcode %s has no GTIN (01): it does not name an item", sc.GS1.HRI())
-		}
-		lookup = g
-		it.Lot, _ = sc.GS1.Value("10")
-		if e, ok := sc.GS1.Element("17"); ok {
-			if t, err := e.Date(s.ui.Now()); err == nil {
-				it.ExpiresOn = t.Format("2006-01-02")
-			}
-		}
+	it := scannedItem{SKU: m.Variant.SKU, Lot: m.Scan.Lot, ExpiresOn: m.Scan.ExpiresOn, Per: m.Qty}
+	if m.Packaging != nil {
+		it.Packaging = m.Packaging.Name
 	}
-	m, err := s.Edit.ResolveCode(ctx, lookup)
-	if err != nil {
-		if app.ErrorCode(err) == app.ENOTFOUND {
-			return it, app.FieldErrorf(field, "%q is not a SKU, GTIN or case barcode", clipText(lookup))
-		}
-		return it, err
-	}
-	switch m.Kind {
-	case app.CodeVariant, app.CodePackaging:
-	case app.CodeLocation:
-		return it, app.FieldErrorf(field, "%s is a location, not an item: scan the item here", m.Location)
-	case app.CodeLot:
-		return it, app.FieldErrorf(field, "%s is a lot of %s: scan the item, then the lot", m.Lot, m.SKU)
-	}
-	it.SKU, it.Per, it.Packaging = m.SKU, m.Qty, m.Packaging
 	return it, nil
 }
 
@@ -124,25 +86,18 @@ func (s *server) scanPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sc, err := parseScan("code", q["code"])
+	m, err := s.resolveScan(r.Context(), "code", q["code"])
 	if err != nil {
 		return err
 	}
-	lookup := sc.Data
-	if sc.GS1 != nil {
-		if g, ok := sc.GS1.Value("01"); ok {
-			lookup = g
-		} else if v, ok := sc.GS1.Value("00"); ok {
-			return app.Errorf(app.ENOTFOUND, "SSCC %s is a shipping unit; depot has no page for it", v)
-		}
-	}
-	m, err := s.Edit.ResolveCode(r.Context(), lookup)
-	if err != nil {
-		return err
-	}
-	to := "/variants/" + url.PathEscape(m.SKU)
-	if m.Kind == app.CodeLocation {
+	var to string
+	switch m.Kind {
+	case app.CodeLocation:
 		to = "/locations/" + url.PathEscape(m.Location)
+	case app.CodeShippingUnit:
+		return app.Errorf(app.ENOTFOUND, "SSCC %s is a shipping unit; depot has no page for it", m.Scan.SSCC)
+	default:
+		to = "/variants/" + url.PathEscape(m.Variant.SKU)
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil

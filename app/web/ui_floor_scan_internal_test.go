@@ -9,8 +9,6 @@ import (
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/oned"
-
-	"depot/app"
 )
 
 // The self-test barcode decodes to the code the page compares against.
@@ -37,42 +35,6 @@ func TestScannerTestBarcodeDecodes(t *testing.T) {
 	}
 	if res.GetText() != scannerTestCode {
 		t.Errorf("decoded %q, want %q", res.GetText(), scannerTestCode)
-	}
-}
-
-func TestParseScan(t *testing.T) {
-	for _, c := range []struct {
-		name, in, aim, data, hri, err string
-	}{
-		{"Plain", "A-01", "", "A-01", "", ""},
-		{"TrailingEnter", "MUG-BLU\r\n", "", "MUG-BLU", "", ""},
-		{"EAN13WithAIM", "]E04006381333931", "]E0", "4006381333931", "", ""},
-		{"GS1128", "]C1010950600013435210LOT42\x1d17261231", "]C1", "010950600013435210LOT42\x1d17261231", "(01)09506000134352(10)LOT42(17)261231", ""},
-		{"GS1DataMatrixLeadingGS", "]d2\x1d0109506000134352", "]d2", "\x1d0109506000134352", "(01)09506000134352", ""},
-		{"HRI", "(01)09506000134352(10)L1", "", "(01)09506000134352(10)L1", "(01)09506000134352(10)L1", ""},
-		{"GSWithoutAIM", "0109506000134352\x1d10L1", "", "0109506000134352\x1d10L1", "(01)09506000134352(10)L1", ""},
-		{"BadCheckDigit", "]C10109506000134353", "", "", "", "GS1 barcode does not parse"},
-		{"Empty", " \r\n", "", "", "", "is empty"},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			sc, err := parseScan("item", c.in)
-			if c.err != "" {
-				if err == nil || !strings.Contains(err.Error(), c.err) || app.ErrorField(err) != "item" {
-					t.Fatalf("err %v, want %q on item", err, c.err)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			hri := ""
-			if sc.GS1 != nil {
-				hri = sc.GS1.HRI()
-			}
-			if sc.AIM != c.aim || sc.Data != c.data || hri != c.hri {
-				t.Errorf("got aim %q data %q hri %q, want %q %q %q", sc.AIM, sc.Data, hri, c.aim, c.data, c.hri)
-			}
-		})
 	}
 }
 
@@ -113,22 +75,4 @@ func TestRecountRule(t *testing.T) {
 			t.Errorf("large(%d, %d) = %v, want %v", c.expected, c.counted, got, c.large)
 		}
 	}
-}
-
-func FuzzParseScan(f *testing.F) {
-	for _, s := range []string{"A-01", "]C10109506000134352", "]d2\x1d0109506000134352\x1d10L", "(01)1", "]E0123", "\x1d"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		sc, err := parseScan("item", s)
-		if err != nil {
-			if app.ErrorCode(err) != app.EINVALID || app.ErrorField(err) != "item" {
-				t.Fatalf("%q: error %v is not an invalid-input error on item", s, err)
-			}
-			return
-		}
-		if sc.Data == "" && sc.AIM == "" {
-			t.Fatalf("%q: accepted with no data", s)
-		}
-	})
 }

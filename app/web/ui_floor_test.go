@@ -100,7 +100,7 @@ func TestFloorMove(t *testing.T) {
 			form       url.Values
 			field, msg string
 		}{
-			{"UnknownItem", url.Values{"item": {"NOPE"}}, "item", "is not a SKU, GTIN or case barcode"},
+			{"UnknownItem", url.Values{"item": {"NOPE"}}, "item", "is not a SKU, GTIN, case barcode, location or lot"},
 			{"BinAsItem", url.Values{"item": {"B-02"}}, "item", "is a location, not an item"},
 			{"UnknownSource", url.Values{"from": {"Z-99"}}, "from", "no location has code"},
 			{"SameBin", url.Values{"to": {"A-01"}}, "to", "is the source bin"},
@@ -235,6 +235,6 @@ func TestFloorAdjustAndCount(t *testing.T) {
 				t.Errorf("scan %q: %d to %q, want %s", code, r.Status, r.Header.Get("Location"), want)
 			}
 		}
-		b.get("/scan?code=NOTHING").has(t, 404, "no SKU, GTIN, case barcode, location or lot has code")
+		b.get("/scan?code=NOTHING").has(t, 404, `&#34;NOTHING&#34; is not a SKU, GTIN, case barcode, location or lot`)
 	})
 }

@@ -63,6 +63,11 @@ func (s *server) lotModel(r *http.Request) (views.LotModel, error) {
 	if m.History, err = s.Lots.LotHistory(r.Context(), id); err != nil {
 		return m, err
 	}
+	if s.Purchasing != nil && canManagePurchasing(r) {
+		if m.Suppliers, err = s.Purchasing.Suppliers(r.Context(), ""); err != nil {
+			return m, err
+		}
+	}
 	return m, nil
 }
 

@@ -57,7 +57,7 @@ func TestSearchPage(t *testing.T) {
 	b.get("/search?q=a-01-00").has(t, 200, `id="found-places"`, "A-01-001", "A-01-002")
 	b.get("/search?q=L-7").has(t, 200, `id="found-lots"`, "L-77", fmt.Sprintf(`href="/lots/%d"`, lot))
 	b.get("/search?q=qqqq").has(t, 200, "Nothing found for “qqqq”")
-	b.get("/variants/WS-1").has(t, 200, `id="on-order-note"`, "On order is 0", `href="/lots?sku=WS-1"`)
+	b.get("/variants/WS-1").has(t, 200, `id="on-order-note"`, `<strong id="on-order">0</strong>`, `href="/lots?sku=WS-1"`)
 	for q, to := range map[string]string{
 		"ws-1": "/variants/WS-1", "4006381333931": "/variants/WS-1", "a-01-002": "/locations/A-01-002",
 		"L-77": fmt.Sprintf("/lots/%d", lot),

@@ -35,6 +35,12 @@ func (s *server) variantModel(r *http.Request) (views.VariantModel, error) {
 	if m.Card, err = s.Browse.LedgerCard(r.Context(), v.SKU, before, cardPage); err != nil {
 		return m, err
 	}
+	if s.Purchasing != nil {
+		m.Purchasing = true
+		if m.OnOrder, err = s.Purchasing.OnOrder(r.Context(), v.SKU); err != nil {
+			return m, err
+		}
+	}
 	if s.Transfers != nil {
 		m.InTransit, err = s.Transfers.InTransit(r.Context(), v.SKU)
 	}

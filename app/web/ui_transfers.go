@@ -1,9 +1,7 @@
 package web
 
 import (
-	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -153,10 +151,6 @@ func formRowField(err error, rowOf []int) error {
 		c.Message = "give at least one line: " + e.Message
 	}
 	return &c
-}
-
-func errorComponent(err error) templ.Component {
-	return templ.ComponentFunc(func(context.Context, io.Writer) error { return err })
 }
 
 // transferModel reads the transfer of the URL.

@@ -9,6 +9,7 @@ import (
 	"math/big"
 	mrand "math/rand/v2"
 	"sync"
+	"time"
 
 	"depot/app"
 	"depot/app/sqlite"
@@ -149,6 +150,12 @@ func seedDemo(ctx context.Context, db *sqlite.DB, w io.Writer) error {
 		if err != nil {
 			return err
 		}
+	}
+	if err := demoPutaway(ctx, db, binsByZone); err != nil {
+		return err
+	}
+	if err := seedPurchasingDemo(ctx, db, time.Now()); err != nil {
+		return err
 	}
 	if err := demoOrders(ctx, db); err != nil {
 		return err

@@ -46,6 +46,8 @@ var barcodeCases = []barcodeCase{
 		item: func(m int) Item {
 			return &Code128{X: 40, Y: 40, Height: 60 * m, Module: m, Data: "SKU-12345", HRI: true}
 		}},
+	{name: "Code128 odd digits", text: "1234567",
+		item: func(m int) Item { return &Code128{X: 40, Y: 40, Height: 60 * m, Module: m, Data: "1234567"} }},
 	{name: "Code128 specials", text: `A>B^C~D\E_F 12`,
 		item: func(m int) Item { return &Code128{X: 40, Y: 40, Height: 60 * m, Module: m, Data: `A>B^C~D\E_F 12`} }},
 	gs1Case("GS1-128 01 17 3103 10", hwElements, false),

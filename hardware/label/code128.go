@@ -20,6 +20,10 @@ import (
 // and GS (0x1D) in data is FNC1. It returns the field data and the number
 // of symbol characters before the check character (start and FNC1
 // included), which fixes the printed width.
+//
+// zebrash 1.38 drops a lone last character after ">6" (">;>837>6A" prints
+// "37"), so subset C ends early when a pair would leave exactly one
+// character: "37" + "144" is ">;>837>6144"… and never "…3714>64".
 func code128Plan(data string, gs1 bool) (string, int) {
 	digits := func(i int) int {
 		n := 0
@@ -47,7 +51,7 @@ func code128Plan(data string, gs1 bool) (string, int) {
 		case c == gs1GS:
 			b.WriteString(">8")
 			i++
-		case setC && digits(i) >= 2:
+		case setC && digits(i) >= 2 && i+3 != len(data):
 			b.WriteString(data[i : i+2])
 			i += 2
 		case setC:

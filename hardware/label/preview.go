@@ -62,7 +62,9 @@ func (l *Label) PNG() ([]byte, error) {
 
 // SVG renders the label as an SVG document sized in millimetres (so a
 // browser prints it at the label's real size), with a viewBox in dots: one
-// path for every bar and module, text as <text> elements.
+// path for every bar and module, text as <text> elements whose spaces are
+// kept (xml:space, which browsers honour on the element only), as the
+// printer keeps them.
 func (l *Label) SVG() ([]byte, error) {
 	shapes, err := l.layout()
 	if err != nil {
@@ -90,7 +92,7 @@ func (l *Label) SVG() ([]byte, error) {
 			if err != nil {
 				return nil, err
 			}
-			fmt.Fprintf(&b, `<text x="%d" y="%d" font-family="Go, Helvetica, Arial, sans-serif" font-weight="bold" font-size="%.1f" fill="#000">%s</text>`+"\n",
+			fmt.Fprintf(&b, `<text xml:space="preserve" x="%d" y="%d" font-family="Go, Helvetica, Arial, sans-serif" font-weight="bold" font-size="%.1f" fill="#000">%s</text>`+"\n",
 				t.x, t.y+face.Metrics().Ascent.Ceil(), float64(t.h)*fontScale, html.EscapeString(t.s))
 		}
 	}

@@ -1,0 +1,40 @@
+package station
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+
+	"depot/hardware/label"
+)
+
+// HasPrinter reports whether the station has a label printer configured.
+func (s *Station) HasPrinter() bool { return s.printer != nil }
+
+// PrintLabels prints the labels, in order, as one job on the station's
+// printer and then refreshes the printer's status. Nothing is sent when a
+// label does not render (its error names the item); a printer that cannot
+// be reached is an app.EUNAVAILABLE error naming it.
+func (s *Station) PrintLabels(ctx context.Context, labels ...*label.Label) error {
+	if s.printer == nil {
+		return fmt.Errorf("station %s has no printer", s.code)
+	}
+	var job bytes.Buffer
+	for _, l := range labels {
+		z, err := l.ZPL()
+		if err != nil {
+			return err
+		}
+		job.Write(z)
+	}
+	s.prLock.Lock()
+	err := s.printer.Print(ctx, job.Bytes())
+	s.prLock.Unlock()
+	if err != nil {
+		at := s.m.opt.Now()
+		s.update(func(x *State) { x.Printer.Connected = false; failed(&x.Printer, err, at) })
+		return err
+	}
+	s.checkPrinter(ctx)
+	return nil
+}
