@@ -127,7 +127,7 @@ func FloorReturns(p Page, m FloorReturnsModel) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "</dd></div></dl><div class=\"table-wrap\"><table class=\"list\" id=\"returnable\"><thead><tr><th scope=\"col\">SKU</th><th scope=\"col\">Lot</th><th scope=\"col\" class=\"num\">Shipped</th><th scope=\"col\" class=\"num\">Came back</th><th scope=\"col\" class=\"num\">May come back</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "</dd></div></dl><div class=\"table-wrap\"><table class=\"list\" id=\"returnable\"><thead><tr><th scope=\"col\">SKU</th><th scope=\"col\">Lot</th><th scope=\"col\" class=\"num\">Shipped</th><th scope=\"col\" class=\"num\"><abbr title=\"Came back before\">Back</abbr></th><th scope=\"col\" class=\"num\"><abbr title=\"May still come back\">Left</abbr></th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -322,7 +322,7 @@ func FloorReturns(p Page, m FloorReturnsModel) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 26, "<p>4. What happens to it (a scanned place sends the form: a bin or dock restocks, a quarantine place quarantines):</p><div class=\"buttons\"><button type=\"submit\" class=\"big\" name=\"disposition\" value=\"restock\" id=\"return-restock\">Restock</button> <button type=\"submit\" class=\"big secondary\" name=\"disposition\" value=\"quarantine\" id=\"return-quarantine\">Quarantine</button> <button type=\"submit\" class=\"big danger\" name=\"disposition\" value=\"scrap\" id=\"return-scrap\">Scrap</button></div>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 26, "<p>4. What happens to it (a scanned place sends the form: a bin or dock restocks, a quarantine place quarantines):</p><div class=\"buttons\"><button type=\"submit\" class=\"big\" name=\"disposition\" value=\"restock\" id=\"return-restock\">Restock</button> <button type=\"submit\" class=\"big secondary\" name=\"disposition\" value=\"quarantine\" id=\"return-quarantine\">Quarantine</button> <button type=\"submit\" class=\"big secondary danger\" name=\"disposition\" value=\"scrap\" id=\"return-scrap\">Scrap</button></div>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

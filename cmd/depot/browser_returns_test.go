@@ -61,6 +61,32 @@ func TestBrowserReturns(t *testing.T) {
 	if got["A-01"] != 6 || got["Q-RET"] != 1 {
 		t.Errorf("stock after the returns: %v; want A-01 6 (10 - 5 + 1), Q-RET 1", got)
 	}
+
+	t.Run("TransferToTheShop", func(t *testing.T) {
+		step(t, ctx, "orders", chromedp.EmulateViewport(1280, 800), chromedp.Navigate(s.base+"/orders"),
+			chromedp.WaitVisible(chromedp.CSS("#transfers-link")))
+		press(t, ctx, "#transfers-link")
+		press(t, ctx, "#new-transfer")
+		step(t, ctx, "form", chromedp.WaitVisible(chromedp.CSS("#f-l0-sku")),
+			chromedp.SetValue(chromedp.CSS("#f-from"), "WH"), chromedp.SetValue(chromedp.CSS("#f-to"), "SHOP"))
+		fill(t, ctx, "new transfer", map[string]string{"f-number": "T-7", "f-l0-sku": "SKU-1", "f-l0-qty": "4", "f-l0-from": "A-01"}, "#create-transfer")
+		waitText(t, ctx, ".flash", "Transfer T-7 planned")
+		fill(t, ctx, "ship", map[string]string{"f-carrier": "own van", "f-tracking": "VAN-7"}, "#ship-transfer")
+		waitText(t, ctx, ".flash", "4 units in transit to SHOP")
+		shot(t, ctx, "transfer", 1280)
+		// Receive 3 of the 4 by scanning the shelf: the rest stays in transit.
+		step(t, ctx, "qty", chromedp.SetValue(chromedp.CSS("#f-q1"), "3"))
+		scanInto(t, ctx, "#f-to", "SHOP-01")
+		waitText(t, ctx, ".flash", "Received 3 units of transfer T-7 into SHOP-01")
+		waitText(t, ctx, `#transfer-lines tr[data-line="1"] .in-transit`, "1")
+		step(t, ctx, "variant", chromedp.Navigate(s.base+"/variants/SKU-1"), chromedp.WaitVisible(chromedp.CSS("#variant-in-transit")))
+		waitText(t, ctx, "#in-transit", "WH → SHOP")
+		step(t, ctx, "list", chromedp.Navigate(s.base+"/orders/transfers"), chromedp.WaitVisible(chromedp.CSS("#transfers")))
+		shot(t, ctx, "transfers", 360)
+		if got := onHandByPlace(t, path, "SKU-1"); got["SHOP-01"] != 3 || got["transit"] != 1 || got["A-01"] != 2 {
+			t.Errorf("stock after the transfer: %v; want SHOP-01 3, transit 1, A-01 2", got)
+		}
+	})
 }
 
 // onHandByPlace reads the SKU's on hand per place from the file, beside the
@@ -102,7 +128,8 @@ func seedShippedForBrowser(t *testing.T, path string) {
 	}
 	defer db.Close()
 	for _, l := range []app.NewLocation{{Code: "WH", Kind: app.KindSite}, {Code: "A-01", Kind: app.KindBin, Parent: "WH"},
-		{Code: "Q-RET", Kind: app.KindStaging, Parent: "WH", Attributes: json.RawMessage(`{"quarantine":true}`)}} {
+		{Code: "Q-RET", Kind: app.KindStaging, Parent: "WH", Attributes: json.RawMessage(`{"quarantine":true}`)},
+		{Code: "SHOP", Kind: app.KindSite}, {Code: "SHOP-01", Kind: app.KindBin, Parent: "SHOP"}} {
 		if _, err := db.CreateLocation(ctx, l); err != nil {
 			t.Fatal(err)
 		}
