@@ -22,7 +22,7 @@ func TestExpectedAndTolerance(t *testing.T) {
 		p             Parcel
 		expected, tol int64
 	}{
-		{"AbsoluteWins", twoLines, 990_000, 20_000},                                          // 1 % of 990 g = 9.9 g < 20 g
+		{"AbsoluteWins", twoLines, 990_000, 20_000}, // 1 % of 990 g = 9.9 g < 20 g
 		{"PercentWins", Parcel{Lines: []Line{{SKU: "RICE", UnitWeightMg: 5_000_000, Qty: 2}}, // 1 % of 10.2 kg = 102 g
 			TareMg: 200_000, Site: Tolerance{AbsMg: 20_000, PctBP: 100}}, 10_200_000, 102_000},
 		{"NoLinesIsTheBox", Parcel{TareMg: 150_000, Site: Tolerance{AbsMg: 5_000, PctBP: 1000}}, 150_000, 15_000},
