@@ -92,7 +92,7 @@ func (db *DB) ShipOrder(ctx context.Context, c app.ShipOrder) (*app.Shipment, er
 // shipAllocation is an allocation of the order not cancelled or shipped.
 type shipAllocation struct {
 	id, lineID, variantID, locationID, lotID, qty int64
-	status, sku, location, lot                  string
+	status, sku, location, lot                    string
 }
 
 func shipAllocations(tx *Tx, orderID int64) ([]shipAllocation, error) {
