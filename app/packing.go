@@ -347,3 +347,56 @@ type PackingService interface {
 	Shipment(ctx context.Context, id int64) (*Shipment, error)
 	Shipments(ctx context.Context, order string) ([]*Shipment, error)
 }
+
+// Carrier is a shipping company as depot uses it: what it charges, the
+// label (with its tracking number) for a shipment, and where a parcel
+// is. The manual carrier (app/carrier) is the one there is today; real
+// carrier APIs come with the integrations.
+type Carrier interface {
+	// Name is the carrier's name as shipments record it.
+	Name() string
+	// Rate quotes the carrier's services for the parcels. Errors:
+	// unavailable when the carrier quotes no rates.
+	Rate(ctx context.Context, r RateRequest) ([]Rate, error)
+	// Label returns the shipment's tracking number and its 4x6 label as
+	// ZPL, ready for the station's printer.
+	Label(ctx context.Context, r LabelRequest) (*CarrierLabel, error)
+	// Track says where a parcel is. Errors: unavailable when the carrier
+	// does not report it.
+	Track(ctx context.Context, tracking string) (*TrackStatus, error)
+}
+
+// RateRequest is what a carrier needs for a quote.
+type RateRequest struct {
+	From, To []string
+	Packages []ShipPackage
+}
+
+// Rate is one service's price.
+type Rate struct {
+	Service    string `json:"service"`
+	PriceMinor int64  `json:"price_minor"`
+	Currency   string `json:"currency"`
+	Days       int    `json:"days"`
+}
+
+// LabelRequest asks for a shipment's label.
+type LabelRequest struct {
+	Shipment *Shipment
+	From, To []string // address lines
+	WeightMg int64    // the parcel's measured weight
+	DPI      int      // the printer's resolution: 203 or 300
+}
+
+// CarrierLabel is a shipment's label.
+type CarrierLabel struct {
+	Tracking string
+	ZPL      []byte
+}
+
+// TrackStatus is where a parcel is.
+type TrackStatus struct {
+	Tracking string    `json:"tracking"`
+	Status   string    `json:"status"`
+	At       time.Time `json:"at"`
+}
