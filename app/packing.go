@@ -270,6 +270,8 @@ func (c *ShipOrder) Validate() error {
 type Shipment struct {
 	ID         int64      `json:"id"`
 	Order      string     `json:"order"`
+	Customer   string     `json:"customer,omitempty"`
+	ShipTo     string     `json:"ship_to,omitempty"`
 	Carrier    string     `json:"carrier"`
 	Service    string     `json:"service"`
 	Tracking   string     `json:"tracking"`
@@ -310,13 +312,17 @@ type Package struct {
 // overrode its failure.
 func (p Package) Accepted() bool { return p.Pass || p.OverrideBy != "" }
 
+// ShipFromKey is the settings key of the sender's address printed on
+// shipping labels, a JSON list of lines: ["Main warehouse", "1 Depot Road"].
+const ShipFromKey = "packing.ship_from"
+
 // ToleranceKey is the settings key of the site's packing tolerance, a JSON
 // packcheck.Tolerance: {"abs_mg": 20000, "pct_bp": 200}.
 const ToleranceKey = "packing.tolerance"
 
 // DepotTracking is the tracking number depot gives a shipment of the
 // manual carrier when none was entered: "DPT", the shipment id in ten
-// digits and a check digit (GS1 mod 10), e.g. DPT00000000427.
+// digits and a check digit (GS1 mod 10), e.g. DPT00000000178 for shipment 17.
 func DepotTracking(shipmentID int64) string {
 	digits := fmt.Sprintf("%010d", shipmentID)
 	return "DPT" + digits + string(GS1CheckDigit(digits))
@@ -329,6 +335,9 @@ type PackingService interface {
 	// SaveBox creates the box or updates the one with its code.
 	SaveBox(ctx context.Context, b Box) (*Box, error)
 	PackTolerance(ctx context.Context) (packcheck.Tolerance, error)
+	// ShipFrom is the sender's address for labels (settings key
+	// ShipFromKey); nil when none is set.
+	ShipFrom(ctx context.Context) ([]string, error)
 	SetPackTolerance(ctx context.Context, t packcheck.Tolerance) error
 	// PackOrder finds an order by its number or by a tote it was picked
 	// into. Errors: not_found.

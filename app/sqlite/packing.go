@@ -97,13 +97,53 @@ func (db *DB) SetPackTolerance(ctx context.Context, t packcheck.Tolerance) error
 	if t.PctBP < 0 || t.PctBP > 10_000 {
 		return app.FieldErrorf("pct_bp", "must be from 0 to 10000 basis points (100 %%)")
 	}
-	b, _ := json.Marshal(t)
-	_, err := db.w.Do(ctx, func(tx *Tx) (any, error) {
+	return db.setSetting(ctx, app.ToleranceKey, t)
+}
+
+// SetShipFrom stores the sender's address lines printed on shipping
+// labels. Errors: invalid.
+func (db *DB) SetShipFrom(ctx context.Context, lines []string) error {
+	if len(lines) > 6 {
+		return app.FieldErrorf("ship_from", "has %d lines; a label has room for 6", len(lines))
+	}
+	for i, l := range lines {
+		if strings.TrimSpace(l) == "" || len([]rune(l)) > 60 {
+			return app.FieldErrorf(fmt.Sprintf("ship_from[%d]", i), "must be 1 to 60 characters")
+		}
+	}
+	return db.setSetting(ctx, app.ShipFromKey, lines)
+}
+
+// setSetting stores value as JSON under key.
+func (db *DB) setSetting(ctx context.Context, key string, value any) error {
+	b, err := json.Marshal(value)
+	if err != nil {
+		return err
+	}
+	_, err = db.w.Do(ctx, func(tx *Tx) (any, error) {
 		_, err := tx.Exec(`INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, app.ToleranceKey, string(b), ms(tx.Now))
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, key, string(b), ms(tx.Now))
 		return nil, err
 	})
 	return err
+}
+
+// ShipFrom returns the sender's address lines for labels (settings key
+// app.ShipFromKey), nil when none is set.
+func (db *DB) ShipFrom(ctx context.Context) ([]string, error) {
+	var raw string
+	err := db.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, app.ShipFromKey).Scan(&raw)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var lines []string
+	if err := json.Unmarshal([]byte(raw), &lines); err != nil {
+		return nil, fmt.Errorf("settings %s: %q is not a list of address lines", app.ShipFromKey, raw)
+	}
+	return lines, nil
 }
 
 func siteTolerance(q packQuerier) (packcheck.Tolerance, error) {

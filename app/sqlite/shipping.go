@@ -240,11 +240,11 @@ func shipmentByID(q packQuerier, id int64) (*app.Shipment, error) {
 	s := &app.Shipment{ID: id}
 	var created int64
 	var shipped, movement sql.NullInt64
-	err := q.QueryRow(`SELECT ifnull(o.number, ''), s.carrier, s.service, ifnull(s.tracking, ''), s.status, ifnull(l.code, ''),
+	err := q.QueryRow(`SELECT ifnull(o.number, ''), ifnull(c.name, ''), ifnull(o.ship_to, ''), s.carrier, s.service, ifnull(s.tracking, ''), s.status, ifnull(l.code, ''),
 			s.movement_id, ifnull(u.username, ''), s.created_at, s.shipped_at
-		FROM shipments s LEFT JOIN sales_orders o ON o.id = s.order_id LEFT JOIN locations l ON l.id = s.station_id
+		FROM shipments s LEFT JOIN sales_orders o ON o.id = s.order_id LEFT JOIN customers c ON c.id = o.customer_id LEFT JOIN locations l ON l.id = s.station_id
 		LEFT JOIN users u ON u.id = s.created_by WHERE s.id = ?`, id).
-		Scan(&s.Order, &s.Carrier, &s.Service, &s.Tracking, &s.Status, &s.Station, &movement, &s.CreatedBy, &created, &shipped)
+		Scan(&s.Order, &s.Customer, &s.ShipTo, &s.Carrier, &s.Service, &s.Tracking, &s.Status, &s.Station, &movement, &s.CreatedBy, &created, &shipped)
 	if err == sql.ErrNoRows {
 		return nil, app.Errorf(app.ENOTFOUND, "no shipment %d", id)
 	}

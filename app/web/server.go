@@ -31,6 +31,8 @@ type Services struct {
 	Edit app.CatalogEditor
 	// Import reads and writes the CSVs of the catalog, places and stock.
 	Import app.Importer
+	// Packing packs and ships orders (boxes, weight checks, shipments).
+	Packing app.PackingService
 }
 
 // server holds what the handlers share.
@@ -84,6 +86,7 @@ func newHandler(s Services, u *ui, log *slog.Logger) http.Handler {
 		r.With(srv.require(app.EditLocations)).Post("/api/v1/locations", srv.api(srv.createLocation))
 		// The action depends on the movement's kind: checked after decoding.
 		r.Post("/api/v1/movements", srv.api(srv.postMovement))
+		srv.packingAPIRoutes(r)
 	})
 	if u != nil {
 		srv.uiRoutes(r)
