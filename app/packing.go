@@ -62,8 +62,8 @@ type PackOrder struct {
 
 // PackLine is one order line at the packing station. Qty is what goes in
 // the parcel: the line's allocated quantity (reserved, not yet shipped);
-// Picked is the part of it already picked to a staging place and Packed
-// the units scanned into the parcel.
+// Picked is the part of it already picked to a staging place, Packed the
+// units scanned into the parcel and Shipped what has left.
 type PackLine struct {
 	LineNo       int64  `json:"line_no"`
 	SKU          string `json:"sku"`
@@ -72,6 +72,7 @@ type PackLine struct {
 	Qty          int64  `json:"qty"`
 	Picked       int64  `json:"picked"`
 	Packed       int64  `json:"packed"`
+	Shipped      int64  `json:"shipped"`
 }
 
 // Complete reports whether every unit to ship has been scanned in.

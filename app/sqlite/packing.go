@@ -114,6 +114,32 @@ func (db *DB) SetShipFrom(ctx context.Context, lines []string) error {
 	return db.setSetting(ctx, app.ShipFromKey, lines)
 }
 
+// SetWeightTolerance gives a variant its own packing tolerance over the
+// site's; a nil part falls back to the site's, and both nil removes the
+// override. Errors: not_found (SKU), invalid.
+func (db *DB) SetWeightTolerance(ctx context.Context, sku string, absMg, pctBP *int64) error {
+	if (absMg != nil && (*absMg < 0 || *absMg > 100_000_000)) || (pctBP != nil && (*pctBP < 0 || *pctBP > 10_000)) {
+		return app.FieldErrorf("tolerance", "must be 0 to 100 kg and 0 to 100 %%")
+	}
+	_, err := db.w.Do(ctx, func(tx *Tx) (any, error) {
+		var id int64
+		if err := tx.QueryRow(`SELECT id FROM variants WHERE sku = ?`, sku).Scan(&id); err != nil {
+			if err == sql.ErrNoRows {
+				return nil, &app.Error{Code: app.ENOTFOUND, Field: "sku", Message: fmt.Sprintf("no variant has SKU %q", sku)}
+			}
+			return nil, err
+		}
+		if absMg == nil && pctBP == nil {
+			_, err := tx.Exec(`DELETE FROM weight_tolerances WHERE variant_id = ?`, id)
+			return nil, err
+		}
+		_, err := tx.Exec(`INSERT INTO weight_tolerances (variant_id, abs_mg, pct_bp) VALUES (?, ?, ?)
+			ON CONFLICT (variant_id) DO UPDATE SET abs_mg = excluded.abs_mg, pct_bp = excluded.pct_bp`, id, absMg, pctBP)
+		return nil, err
+	})
+	return err
+}
+
 // setSetting stores value as JSON under key.
 func (db *DB) setSetting(ctx context.Context, key string, value any) error {
 	b, err := json.Marshal(value)
@@ -189,7 +215,7 @@ func packOrder(q packQuerier, ref string) (*app.PackOrder, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := q.Query(`SELECT l.line_no, v.sku, p.name, v.unit_weight_mg, l.allocated_qty, l.packed_qty,
+	rows, err := q.Query(`SELECT l.line_no, v.sku, p.name, v.unit_weight_mg, l.allocated_qty, l.packed_qty, l.shipped_qty,
 			(SELECT ifnull(sum(a.qty), 0) FROM allocations a WHERE a.order_line_id = l.id AND a.status = 'picked')
 		FROM sales_order_lines l JOIN variants v ON v.id = l.variant_id JOIN products p ON p.id = v.product_id
 		WHERE l.order_id = ? ORDER BY l.line_no`, o.ID)
@@ -199,7 +225,7 @@ func packOrder(q packQuerier, ref string) (*app.PackOrder, error) {
 	defer rows.Close()
 	for rows.Next() {
 		var l app.PackLine
-		if err := rows.Scan(&l.LineNo, &l.SKU, &l.Name, &l.UnitWeightMg, &l.Qty, &l.Packed, &l.Picked); err != nil {
+		if err := rows.Scan(&l.LineNo, &l.SKU, &l.Name, &l.UnitWeightMg, &l.Qty, &l.Packed, &l.Shipped, &l.Picked); err != nil {
 			return nil, err
 		}
 		o.Lines = append(o.Lines, l)

@@ -181,10 +181,7 @@ func shippingLabel(r *http.Request, p app.PackingService, sh *app.Shipment, dpi 
 	if err != nil {
 		return nil, err
 	}
-	to := carrier.AddressLines(sh.ShipTo)
-	if sh.Customer != "" && (len(to) == 0 || to[0] != sh.Customer) {
-		to = append([]string{sh.Customer}, to...)
-	}
+	to := labelTo(sh)
 	// A station's shipment keeps every weighing: its parcel is the newest.
 	// The API's packages are all parcels of the shipment: their total.
 	var weight int64
