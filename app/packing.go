@@ -85,6 +85,17 @@ func (o *PackOrder) Complete() bool {
 	return len(o.Lines) > 0
 }
 
+// Unpacked lists what is still to scan into the parcel: "2 x SKU-A".
+func (o *PackOrder) Unpacked() []string {
+	var rest []string
+	for _, l := range o.Lines {
+		if l.Packed < l.Qty {
+			rest = append(rest, fmt.Sprintf("%d x %s", l.Qty-l.Packed, l.SKU))
+		}
+	}
+	return rest
+}
+
 // Units returns the units to ship and the units scanned in.
 func (o *PackOrder) Units() (qty, packed int64) {
 	for _, l := range o.Lines {

@@ -77,13 +77,7 @@ func packable(o *app.PackOrder) error {
 	if o.Status != "picked" && o.Status != "packed" {
 		return app.Errorf(app.ECONFLICT, "order %s is %s; the station packs picked orders", o.Number, o.Status)
 	}
-	var rest []string
-	for _, l := range o.Lines {
-		if l.Packed < l.Qty {
-			rest = append(rest, fmt.Sprintf("%d x %s", l.Qty-l.Packed, l.SKU))
-		}
-	}
-	if len(rest) > 0 {
+	if rest := o.Unpacked(); len(rest) > 0 {
 		return &app.Error{Code: app.ECONFLICT, Field: "item", Message: "scan the rest into the parcel first: " + strings.Join(rest, ", ")}
 	}
 	return nil

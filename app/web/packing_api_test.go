@@ -12,13 +12,20 @@ import (
 	"depot/app/web"
 )
 
-// newPackingEnv serves the API with the packing service on, over a
-// warehouse with SKU-A (250 g) and SKU-B (90 g) in bin A-01, a packing
-// place PACK, a 150 g box BOX-M and a site tolerance of 20 g or 1 %.
+// newPackingEnv serves the API with the packing service on, over the
+// warehouse of packingTestWarehouse.
 func newPackingEnv(t *testing.T) *env {
 	t.Helper()
 	e := newEnv(t, func(s *web.Services) { s.Packing = s.Ledger.(*sqlite.DB) })
-	db := e.db
+	packingTestWarehouse(t, e.db, e.raw)
+	return e
+}
+
+// packingTestWarehouse adds SKU-A (250 g) and SKU-B (90 g) with 100 each
+// in bin A-01, a packing place PACK, a 150 g box BOX-M and a site
+// tolerance of 20 g or 1 %.
+func packingTestWarehouse(t testing.TB, db *sqlite.DB, raw *sql.DB) {
+	t.Helper()
 	ctx := context.Background()
 	if _, err := db.CreateProduct(ctx, app.NewProduct{Name: "Things", Variants: []app.NewVariant{
 		{SKU: "SKU-A", UnitWeightMg: 250_000}, {SKU: "SKU-B", UnitWeightMg: 90_000}}}); err != nil {
@@ -37,52 +44,53 @@ func newPackingEnv(t *testing.T) *env {
 	if _, err := db.SaveBox(ctx, app.Box{Code: "BOX-M", Name: "Medium box", TareMg: 150_000}); err != nil {
 		t.Fatal(err)
 	}
-	e.exec(`INSERT INTO settings (key, value, updated_at) VALUES ('packing.tolerance', '{"abs_mg":20000,"pct_bp":100}', 0)`)
-	return e
-}
-
-func (e *env) exec(q string, args ...any) sql.Result {
-	e.t.Helper()
-	r, err := e.raw.Exec(q, args...)
-	if err != nil {
-		e.t.Fatalf("%s: %v", q, err)
+	if _, err := raw.Exec(`INSERT INTO settings (key, value, updated_at) VALUES ('packing.tolerance', '{"abs_mg":20000,"pct_bp":100}', 0)`); err != nil {
+		t.Fatal(err)
 	}
-	return r
 }
 
-// packingAPIPickedOrder sets up with SQL what release and picking leave
+// packingTestPickedOrder sets up with SQL what release and picking leave
 // behind, until the orders and picking branches are merged: the order
 // allocated in full, with picked its stock moved from A-01 to PACK and
 // reserved there (allocations and order 'picked'), else reserved at A-01
 // (allocations 'open', order 'released').
-func packingAPIPickedOrder(e *env, number string, picked bool, lines map[string]int64) {
-	e.t.Helper()
+func packingTestPickedOrder(t testing.TB, db *sqlite.DB, raw *sql.DB, number string, picked bool, lines map[string]int64) {
+	t.Helper()
+	exec := func(q string, args ...any) int64 {
+		t.Helper()
+		r, err := raw.Exec(q, args...)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		id, _ := r.LastInsertId()
+		return id
+	}
 	status, at, alloc := "released", "A-01", "open"
 	if picked {
 		status, at, alloc = "picked", "PACK", "picked"
 	}
-	id, _ := e.exec(`INSERT INTO sales_orders (number, status, ship_to, created_at) VALUES (?, ?, 'Ana Silva, Rua Augusta 100, Lisboa', 0)`, number, status).LastInsertId()
+	id := exec(`INSERT INTO sales_orders (number, status, ship_to, created_at) VALUES (?, ?, 'Ana Silva, Rua Augusta 100, Lisboa', 0)`, number, status)
 	n := 0
 	for sku, qty := range lines {
 		n++
 		if picked {
-			if _, _, err := e.db.PostMovement(context.Background(), app.PostMovement{Kind: app.Move, IdempotencyKey: fmt.Sprintf("pick-%s-%s", number, sku),
+			if _, _, err := db.PostMovement(context.Background(), app.PostMovement{Kind: app.Move, IdempotencyKey: fmt.Sprintf("pick-%s-%s", number, sku),
 				Lines: []app.MovementLine{{SKU: sku, Qty: qty, From: "A-01", To: "PACK"}}}); err != nil {
-				e.t.Fatal(err)
+				t.Fatal(err)
 			}
 		}
-		line, _ := e.exec(`INSERT INTO sales_order_lines (order_id, line_no, variant_id, qty, allocated_qty, picked_qty)
-			VALUES (?, ?, (SELECT id FROM variants WHERE sku = ?), ?, ?, ?)`, id, n, sku, qty, qty, map[bool]int64{true: qty}[picked]).LastInsertId()
-		e.exec(`INSERT INTO allocations (order_line_id, variant_id, location_id, qty, status, created_at)
+		line := exec(`INSERT INTO sales_order_lines (order_id, line_no, variant_id, qty, allocated_qty, picked_qty)
+			VALUES (?, ?, (SELECT id FROM variants WHERE sku = ?), ?, ?, ?)`, id, n, sku, qty, qty, map[bool]int64{true: qty}[picked])
+		exec(`INSERT INTO allocations (order_line_id, variant_id, location_id, qty, status, created_at)
 			VALUES (?, (SELECT id FROM variants WHERE sku = ?), (SELECT id FROM locations WHERE code = ?), ?, ?, 0)`, line, sku, at, qty, alloc)
-		e.exec(`UPDATE inventory_levels SET reserved = reserved + ? WHERE variant_id = (SELECT id FROM variants WHERE sku = ?)
+		exec(`UPDATE inventory_levels SET reserved = reserved + ? WHERE variant_id = (SELECT id FROM variants WHERE sku = ?)
 			AND location_id = (SELECT id FROM locations WHERE code = ?) AND lot_id = 0`, qty, sku, at)
 	}
 }
 
 func TestVerifyPackageAPI(t *testing.T) {
 	e := newPackingEnv(t)
-	packingAPIPickedOrder(e, "SO-1", false, map[string]int64{"SKU-A": 3, "SKU-B": 1})
+	packingTestPickedOrder(t, e.db, e.raw, "SO-1", false, map[string]int64{"SKU-A": 3, "SKU-B": 1})
 	var v map[string]any
 	e.do(app.Packer, "POST", "/api/v1/packages/verify", `{"order":"SO-1","box":"BOX-M","weight_mg":741000}`).must(t, 200, &v)
 	want := map[string]any{"pass": false, "expected_mg": 990000.0, "measured_mg": 741000.0, "tolerance_mg": 20000.0, "cause": "1 x SKU-A (250 g) missing"}
@@ -123,7 +131,7 @@ func TestVerifyPackageAPI(t *testing.T) {
 
 func TestShipmentsAPI(t *testing.T) {
 	e := newPackingEnv(t)
-	packingAPIPickedOrder(e, "SO-2", true, map[string]int64{"SKU-A": 2})
+	packingTestPickedOrder(t, e.db, e.raw, "SO-2", true, map[string]int64{"SKU-A": 2})
 	before := e.counts()
 	r := e.do(app.Packer, "POST", "/api/v1/shipments", `{"order":"SO-2","packages":[{"box":"BOX-M","weight_mg":400000}]}`)
 	code, msg, field := r.errorOf(t)

@@ -232,9 +232,6 @@ func (s *server) packScan(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	msg := fmt.Sprintf("Packed %d x %s: %d of %d.", it.Per, it.SKU, packed, qty)
-	if o.Complete() {
-		msg += " Every item is in: close the box, put it on the scale and verify."
-	}
 	s.setFlash(w, msg)
 	packBack(w, r, m)
 	return nil
@@ -268,6 +265,9 @@ func (s *server) packVerify(w http.ResponseWriter, r *http.Request) error {
 	_, st, err := s.packStationOf(r)
 	if err != nil {
 		return err
+	}
+	if rest := m.Order.Unpacked(); len(rest) > 0 && (m.Order.Status == "picked" || m.Order.Status == "packed") {
+		return s.packRefuse(w, r, m, f, app.Errorf(app.ECONFLICT, "scan the rest into the parcel first: %s", strings.Join(rest, ", ")))
 	}
 	sc := st.Scale()
 	if sc == nil {
@@ -405,21 +405,21 @@ func (s *server) packShip(w http.ResponseWriter, r *http.Request, m views.PackMo
 		return s.packRefuse(w, r, m, views.Form{Values: map[string]string{}}, err)
 	}
 	s.log.Info("order shipped", "order", sh.Order, "shipment", sh.ID, "tracking", sh.Tracking, "station", st.Code(), "by", u.Username)
-	msg := fmt.Sprintf("Order %s shipped, tracking %s.", sh.Order, sh.Tracking)
 	var lines []label.SlipLine
 	for _, l := range m.Order.Lines {
 		if l.Packed > 0 {
 			lines = append(lines, label.SlipLine{SKU: l.SKU, Name: l.Name, Qty: l.Packed})
 		}
 	}
+	to := string(views.PackShipmentURL(st.Code(), sh.ID))
 	if err := s.printShipment(r, st, sh, lines); err != nil {
 		s.log.Warn("label not printed", "shipment", sh.ID, "station", st.Code(), "err", err)
-		msg += " The label did not print: " + app.ErrorMessage(err) + "."
+		s.setFlash(w, fmt.Sprintf("Shipped %s, but the label did not print.", sh.Order))
+		to += "?print=failed"
 	} else {
-		msg += " Label and packing slip printed."
+		s.setFlash(w, fmt.Sprintf("Shipped %s: label and slip printed.", sh.Order))
 	}
-	s.setFlash(w, msg)
-	http.Redirect(w, r, string(views.PackShipmentURL(st.Code(), sh.ID)), http.StatusSeeOther)
+	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil
 }
 
@@ -463,11 +463,21 @@ func (s *server) packShippedPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	q, err := queryParams(r, "print")
+	if err != nil {
+		return err
+	}
 	sh, err := p.Shipment(r.Context(), id)
 	if err != nil {
 		return err
 	}
 	m := views.PackShippedModel{Station: ps, Shipment: sh, Form: views.Form{Values: map[string]string{}}}
+	if q["print"] == "failed" {
+		m.PrintError = "check the printer"
+		if _, st, err := s.packStationOf(r); err == nil && st.State().Printer.LastError != "" {
+			m.PrintError = st.State().Printer.LastError
+		}
+	}
 	return s.render(w, r, http.StatusOK, views.PackShipped(s.pageFor(w, r, "Shipped "+sh.Order), m))
 }
 
@@ -504,7 +514,7 @@ func (s *server) packReprint(w http.ResponseWriter, r *http.Request) error {
 		return s.render(w, r, statusOf[app.ErrorCode(err)], views.PackShipped(s.pageFor(w, r, "Shipped "+sh.Order),
 			views.PackShippedModel{Station: ps, Shipment: sh, PrintError: app.ErrorMessage(err), Form: views.Form{Values: map[string]string{}}}))
 	}
-	s.setFlash(w, fmt.Sprintf("Label and packing slip of %s printed again.", sh.Order))
+	s.setFlash(w, fmt.Sprintf("Label and slip of %s printed again.", sh.Order))
 	http.Redirect(w, r, string(views.PackShipmentURL(ps.Code, sh.ID)), http.StatusSeeOther)
 	return nil
 }
