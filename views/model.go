@@ -49,6 +49,7 @@ var Nav = []NavItem{
 	{Href: "/floor", Label: "Floor", Need: app.PostAction(app.Move)},
 	{Href: "/places", Label: "Places", Need: app.ReadStock},
 	{Href: "/lots", Label: "Lots", Need: app.ReadStock},
+	{Href: "/orders", Label: "Orders", Need: app.ReadStock},
 	{Href: "/devices", Label: "Devices", Need: app.ReadStock},
 	{Href: "/users", Label: "Users", Need: app.ManageAccounts},
 	{Href: "/replication", Label: "Replication", Need: app.ViewReplication},
@@ -72,6 +73,9 @@ func current(path, href string) bool {
 		return path == "/" || strings.HasPrefix(path, "/variants/") || strings.HasPrefix(path, "/search")
 	}
 	if href == "/places" && strings.HasPrefix(path, "/locations/") {
+		return true
+	}
+	if href == "/orders" && (path == "/customers" || strings.HasPrefix(path, "/customers/")) {
 		return true
 	}
 	return path == href || strings.HasPrefix(path, href+"/")

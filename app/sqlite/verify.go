@@ -42,7 +42,8 @@ const maxProblems = 1000
 
 // Verify replays the ledger and checks that every movement's legs sum to zero
 // per variant and lot, that the whole ledger sums to zero, that the levels
-// equal the replay, and that the hash chain holds. It reads through the read
+// equal the replay, that each level's reserved equals its open and picked
+// allocations, and that the hash chain holds. It reads through the read
 // pool, in parallel over ranges of movements, and changes nothing.
 func (db *DB) Verify(ctx context.Context) (*VerifyReport, error) {
 	return verify(ctx, db.read)
@@ -127,6 +128,9 @@ func verify(ctx context.Context, rdb *sql.DB) (*VerifyReport, error) {
 		return nil, err
 	}
 	if err := checkPlaceTotals(ctx, rdb, rep); err != nil {
+		return nil, err
+	}
+	if err := checkReserved(ctx, rdb, rep); err != nil {
 		return nil, err
 	}
 	var orphans int64

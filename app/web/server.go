@@ -33,6 +33,8 @@ type Services struct {
 	Import app.Importer
 	// Packing packs and ships orders (boxes, weight checks, shipments).
 	Packing app.PackingService
+	// Orders keeps customers and sales orders and reserves their stock.
+	Orders app.OrderService
 }
 
 // server holds what the handlers share.
@@ -87,6 +89,7 @@ func newHandler(s Services, u *ui, log *slog.Logger) http.Handler {
 		// The action depends on the movement's kind: checked after decoding.
 		r.Post("/api/v1/movements", srv.api(srv.postMovement))
 		srv.packingAPIRoutes(r)
+		srv.ordersAPIRoutes(r)
 	})
 	if u != nil {
 		srv.uiRoutes(r)

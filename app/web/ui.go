@@ -161,6 +161,8 @@ func (s *server) uiRoutes(r chi.Router) {
 		places.Post("/locations/{code}/edit", s.html(s.updatePlace))
 		places.Post("/locations/{code}/archive", s.html(s.archivePlace))
 
+		s.ordersUIRoutes(r)
+
 		lots := r.With(s.page(app.ChangeLotStatus))
 		lots.Post("/lots/{id}/status", s.html(s.changeLotStatus))
 		lots.Post("/lots/{id}/details", s.html(s.setLotDetails))

@@ -78,6 +78,8 @@ func runBench(ctx context.Context, e *env, args []string) int {
 	rounds := fs.Int("rounds", 3, "rounds per measurement; the median is reported")
 	lookupLoad := fs.Int("lookup-load", 8, "clients posting while lookups are measured")
 	writerNice := fs.Int("writer-nice", 0, "nice value of the writer thread (0: the production default; negative: off)")
+	orders := fs.Int("orders", 0, "instead: enter this many synthetic sales orders and time releasing them (e.g. 5000)")
+	orderLines := fs.Int("order-lines", 3, "lines per order of --orders")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -110,6 +112,12 @@ func runBench(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "depot bench: built in %.1fs\n", res.BuildS)
 	} else {
 		fmt.Fprintf(e.stderr, "depot bench: reusing %s\n", cfg.path)
+	}
+	if *orders > 0 {
+		if err := benchOrders(ctx, &cfg, *orders, max(1, *orderLines), e.stdout, *asJSON); err != nil {
+			return fail(e, "bench", err)
+		}
+		return 0
 	}
 	if err := cfg.run(ctx, res); err != nil {
 		return fail(e, "bench", err)

@@ -153,6 +153,9 @@ func seedDemo(ctx context.Context, db *sqlite.DB, w io.Writer) error {
 	if err := demoPacking(ctx, db); err != nil {
 		return err
 	}
+	if err := demoOrders(ctx, db); err != nil {
+		return err
+	}
 	fmt.Fprintf(w, "\nDemo warehouse created: %d variants in %d bins. Sign in as owner with password:\n  %s\nAPI token (for curl -H 'Authorization: Bearer ...'):\n  %s\nThese are shown once.\n\n",
 		len(plans), countBins(binsByZone), password, token)
 	return nil
