@@ -35,6 +35,8 @@ type Services struct {
 	Packing app.PackingService
 	// Orders keeps customers and sales orders and reserves their stock.
 	Orders app.OrderService
+	// Picking builds pick lists, hands them to pickers and confirms picks.
+	Picking app.PickService
 }
 
 // server holds what the handlers share.
@@ -90,6 +92,7 @@ func newHandler(s Services, u *ui, log *slog.Logger) http.Handler {
 		r.Post("/api/v1/movements", srv.api(srv.postMovement))
 		srv.packingAPIRoutes(r)
 		srv.ordersAPIRoutes(r)
+		srv.pickingAPIRoutes(r)
 	})
 	if u != nil {
 		srv.uiRoutes(r)

@@ -142,6 +142,7 @@ func (s *server) uiRoutes(r chi.Router) {
 		catalog.Post("/variants/{sku}/packagings/remove", s.html(s.removePackaging))
 		s.floorRoutes(r)
 		s.packUIRoutes(r)
+		s.pickingUIRoutes(r)
 		read.Get("/import", s.html(s.importPage))
 		read.Get("/export/{kind}.csv", s.html(s.export))
 		// The action depends on the CSV: checked by the handler.

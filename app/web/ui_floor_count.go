@@ -189,6 +189,12 @@ func (s *server) postCount(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return refuse(countLineField(err, nLines, extraRow))
 	}
+	if s.Picking != nil {
+		// The count answers the bin's count requests (short picks).
+		if _, err := s.Picking.CountRequestsDone(r.Context(), bin); err != nil {
+			s.log.Warn("count requests of a counted bin", "bin", bin, "err", err)
+		}
+	}
 	var diff int64
 	for _, l := range mv.Legs {
 		if l.Physical {

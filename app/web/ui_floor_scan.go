@@ -93,7 +93,7 @@ func (s *server) resolveItem(ctx context.Context, field, code string) (scannedIt
 		lookup = g
 		it.Lot, _ = sc.GS1.Value("10")
 		if e, ok := sc.GS1.Element("17"); ok {
-			if t, err := e.Date(s.ui.Now()); err == nil {
+			if t, err := e.Date(s.clock()); err == nil {
 				it.ExpiresOn = t.Format("2006-01-02")
 			}
 		}
