@@ -11,10 +11,10 @@ import (
 
 // demoBoxes are the demo's shipping boxes with their tare weights.
 var demoBoxes = []app.Box{
-	{Code: "MAILER", Name: "Padded mailer", TareMg: 40_000, LengthMM: 350, WidthMM: 250, HeightMM: 30, MaxWeightMg: 1_000_000},
-	{Code: "BOX-S", Name: "Small box", TareMg: 120_000, LengthMM: 250, WidthMM: 180, HeightMM: 100, MaxWeightMg: 5_000_000},
-	{Code: "BOX-M", Name: "Medium box", TareMg: 180_000, LengthMM: 350, WidthMM: 250, HeightMM: 150, MaxWeightMg: 15_000_000},
-	{Code: "BOX-L", Name: "Large box", TareMg: 320_000, LengthMM: 450, WidthMM: 350, HeightMM: 250, MaxWeightMg: 30_000_000},
+	{Code: "MAILER-1", Name: "Padded mailer", TareMg: 40_000, LengthMM: 350, WidthMM: 250, HeightMM: 30, MaxWeightMg: 1_000_000},
+	{Code: "CARTON-S", Name: "Small carton", TareMg: 120_000, LengthMM: 250, WidthMM: 180, HeightMM: 100, MaxWeightMg: 5_000_000},
+	{Code: "CARTON-M", Name: "Medium carton", TareMg: 180_000, LengthMM: 350, WidthMM: 250, HeightMM: 150, MaxWeightMg: 15_000_000},
+	{Code: "CARTON-L", Name: "Large carton", TareMg: 320_000, LengthMM: 450, WidthMM: 350, HeightMM: 250, MaxWeightMg: 30_000_000},
 }
 
 // demoPacking sets up the packing bench: boxes with tares, the site's
