@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -27,6 +28,13 @@ type packEnv struct {
 
 func newPackEnv(t *testing.T) *packEnv {
 	t.Helper()
+	return newPackEnvPrinter(t, "")
+}
+
+// newPackEnvPrinter is newPackEnv with the station's printer at printer
+// ("": a simulated one storing labels in d.labels).
+func newPackEnvPrinter(t *testing.T, printer string) *packEnv {
+	t.Helper()
 	d := &packEnv{mgr: station.NewManager(station.Options{PrinterPoll: time.Hour, ScaleInterval: 50 * time.Millisecond,
 		Log: slog.New(slog.DiscardHandler)}), labels: t.TempDir()}
 	t.Cleanup(func() { d.mgr.Close() })
@@ -38,7 +46,10 @@ func newPackEnv(t *testing.T) *packEnv {
 	if _, err := d.db.CreateProduct(ctx, app.NewProduct{Name: "Other", Variants: []app.NewVariant{{SKU: "SKU-C", UnitWeightMg: 10_000}}}); err != nil {
 		t.Fatal(err)
 	}
-	cfg := `{"scale":"sim:nci?weight=0.000kg","printer":"sim:zebra?dir=` + d.labels + `"}`
+	if printer == "" {
+		printer = "sim:zebra?dir=" + d.labels
+	}
+	cfg := `{"scale":"sim:nci?weight=0.000kg","printer":"` + printer + `"}`
 	l, err := d.db.SetLocationAttribute(ctx, "PACK", station.AttributeKey, []byte(cfg))
 	if err != nil {
 		t.Fatal(err)
@@ -229,4 +240,36 @@ func TestBoxesPage(t *testing.T) {
 	}
 	b.get("/boxes").has(t, 200, "Packing tolerance saved: 15 g or 1.5 %", `value="15"`, `value="1.5"`)
 	d.signIn("pat", app.Packer).get("/boxes").has(t, 403)
+}
+
+// TestPackPrintFailure: a printer that cannot be reached does not undo
+// the shipment: the screen says the label did not print, with the
+// printer's error, and offers to print it again.
+func TestPackPrintFailure(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nobody listens there now
+	d := newPackEnvPrinter(t, "tcp:"+addr)
+	packingTestPickedOrder(t, d.db, d.raw, "SO-5", true, map[string]int64{"SKU-B": 1})
+	b := d.signIn("pat", app.Packer)
+	const screen = "/pack/PACK/orders/SO-5"
+	if r := b.post(screen, screen+"/scan", url.Values{"code": {"SKU-B"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("scan: %d", r.Status)
+	}
+	d.weigh(240_000)
+	r := b.post(screen, screen+"/verify", url.Values{"box": {"BOX-M"}})
+	if r.Status != http.StatusSeeOther || !strings.HasSuffix(r.Header.Get("Location"), "?print=failed") {
+		t.Fatalf("verify: %d %s", r.Status, r.Header.Get("Location"))
+	}
+	b.get(r.Header.Get("Location")).has(t, 200, "Shipped SO-5, but the label did not print.", `id="print-error"`, addr, `id="reprint"`)
+	if n := d.count("shipments WHERE status = 'shipped'"); n != 1 {
+		t.Errorf("%d shipped", n)
+	}
+	var id string
+	d.raw.QueryRow(`SELECT id FROM shipments`).Scan(&id)
+	shipped := "/pack/PACK/shipments/" + id
+	b.post(shipped, shipped+"/print", url.Values{}).has(t, 503, "The label did not print", addr)
 }
