@@ -122,3 +122,19 @@ func TestFormatMg(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkCheck judges a failed parcel of 20 lines, the cause searched
+// across all of them.
+func BenchmarkCheck(b *testing.B) {
+	p := Parcel{TareMg: 300_000, Site: Tolerance{AbsMg: 20_000, PctBP: 50}}
+	for i := range 20 {
+		p.Lines = append(p.Lines, Line{SKU: "SKU-" + string(rune('A'+i)), UnitWeightMg: int64(50_000 + 37_000*i), Qty: int64(1 + i%4)})
+	}
+	measured := p.ExpectedMg() - p.Lines[7].UnitWeightMg
+	b.ReportAllocs()
+	for b.Loop() {
+		if r := Check(p, measured, true); r.Kind != Missing {
+			b.Fatal(r)
+		}
+	}
+}

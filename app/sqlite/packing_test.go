@@ -20,7 +20,7 @@ type packingTestLine struct {
 // packingTestDB opens a fresh database with a site WH, a bin A-01, the
 // packing place PACK, SKU-A (250 g) and SKU-B (90 g), a 150 g box BOX-M,
 // a site tolerance of 20 g or 1 %, a packer and a manager.
-func packingTestDB(t *testing.T) (db *DB, packer, manager *app.User) {
+func packingTestDB(t testing.TB) (db *DB, packer, manager *app.User) {
 	t.Helper()
 	BcryptCost = 4
 	ctx := context.Background()
@@ -64,7 +64,7 @@ func packingTestDB(t *testing.T) (db *DB, packer, manager *app.User) {
 // stock and its reservation moved from A-01 to PACK and the allocations
 // 'picked' there (order 'picked'), else reserved at A-01 (order
 // 'released').
-func packingTestOrder(t *testing.T, db *DB, number string, picked bool, lines ...packingTestLine) {
+func packingTestOrder(t testing.TB, db *DB, number string, picked bool, lines ...packingTestLine) {
 	t.Helper()
 	status, at := "released", "A-01"
 	if picked {
