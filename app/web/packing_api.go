@@ -83,30 +83,26 @@ func (s *server) createShipment(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// shipmentID reads the {id} path parameter.
-func shipmentID(r *http.Request) (int64, error) {
+// shipmentOf reads the shipment named by the {id} path parameter.
+func (s *server) shipmentOf(r *http.Request) (*app.Shipment, error) {
+	p, err := s.packing()
+	if err != nil {
+		return nil, err
+	}
 	raw, err := pathParam(r, "id")
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id < 1 {
-		return 0, app.FieldErrorf("id", "must be a shipment id (a whole number from 1), not %q", clipText(raw))
+		return nil, app.FieldErrorf("id", "must be a shipment id (a whole number from 1), not %q", clipText(raw))
 	}
-	return id, nil
+	return p.Shipment(r.Context(), id)
 }
 
 // getShipment handles GET /api/v1/shipments/{id}.
 func (s *server) getShipment(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.packing()
-	if err != nil {
-		return err
-	}
-	id, err := shipmentID(r)
-	if err != nil {
-		return err
-	}
-	sh, err := p.Shipment(r.Context(), id)
+	sh, err := s.shipmentOf(r)
 	if err != nil {
 		return err
 	}
@@ -141,14 +137,6 @@ func (s *server) listShipments(w http.ResponseWriter, r *http.Request) error {
 // shipmentLabel handles GET /api/v1/shipments/{id}/label: the shipped
 // shipment's 4x6 label as ZPL (?dpi=300 for 300 dpi printers).
 func (s *server) shipmentLabel(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.packing()
-	if err != nil {
-		return err
-	}
-	id, err := shipmentID(r)
-	if err != nil {
-		return err
-	}
 	q, err := queryParams(r, "dpi")
 	if err != nil {
 		return err
@@ -157,11 +145,11 @@ func (s *server) shipmentLabel(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || (dpi != 203 && dpi != 300) {
 		return app.FieldErrorf("dpi", "must be 203 or 300")
 	}
-	sh, err := p.Shipment(r.Context(), id)
+	sh, err := s.shipmentOf(r)
 	if err != nil {
 		return err
 	}
-	l, err := shippingLabel(r, p, sh, int(dpi))
+	l, err := shippingLabel(r, s.Packing, sh, int(dpi))
 	if err != nil {
 		return err
 	}

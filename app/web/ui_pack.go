@@ -451,7 +451,7 @@ func (s *server) printShipment(r *http.Request, st *station.Station, sh *app.Shi
 
 // packShippedPage handles GET /pack/{station}/shipments/{id}.
 func (s *server) packShippedPage(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.packing()
+	q, err := queryParams(r, "print")
 	if err != nil {
 		return err
 	}
@@ -459,15 +459,7 @@ func (s *server) packShippedPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	id, err := shipmentID(r)
-	if err != nil {
-		return err
-	}
-	q, err := queryParams(r, "print")
-	if err != nil {
-		return err
-	}
-	sh, err := p.Shipment(r.Context(), id)
+	sh, err := s.shipmentOf(r)
 	if err != nil {
 		return err
 	}
@@ -483,23 +475,15 @@ func (s *server) packShippedPage(w http.ResponseWriter, r *http.Request) error {
 
 // packReprint handles POST /pack/{station}/shipments/{id}/print.
 func (s *server) packReprint(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.packing()
-	if err != nil {
-		return err
-	}
 	ps, st, err := s.packStationOf(r)
 	if err != nil {
 		return err
 	}
-	id, err := shipmentID(r)
+	sh, err := s.shipmentOf(r)
 	if err != nil {
 		return err
 	}
-	sh, err := p.Shipment(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	o, err := p.PackOrder(r.Context(), sh.Order)
+	o, err := s.Packing.PackOrder(r.Context(), sh.Order)
 	if err != nil {
 		return err
 	}

@@ -342,14 +342,9 @@ func (s *Station) PrintTest(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.prLock.Lock()
-	err = s.printer.PrintLabel(ctx, l)
-	s.prLock.Unlock()
+	zpl, err := l.ZPL()
 	if err != nil {
-		at := s.m.opt.Now()
-		s.update(func(x *State) { x.Printer.Connected = false; failed(&x.Printer, err, at) })
 		return err
 	}
-	s.checkPrinter(ctx)
-	return nil
+	return s.Print(ctx, zpl)
 }
