@@ -334,6 +334,14 @@ func TestShipThroughAPI(t *testing.T) {
 		t.Errorf("retry: %+v %v", again, err)
 	}
 
+	// SO-5 was weighed at a station before it ships through the API.
+	if _, err := db.PackItem(ctx, app.PackScan{Order: "SO-5", SKU: "SKU-A", Qty: 1}); err != nil {
+		t.Fatal(err)
+	}
+	station, err := db.VerifyPackage(ctx, app.VerifyPackage{Order: "SO-5", Box: "BOX-M", WeightMg: 100_000, Stable: true, Record: true, UserID: packer.ID})
+	if err != nil || station.Pass {
+		t.Fatalf("station weighing: %+v %v", station, err)
+	}
 	one := app.ShipOrder{Order: "SO-5", UserID: packer.ID, Packages: []app.ShipPackage{{Box: "BOX-M", WeightMg: 150_000}}}
 	_, err = db.ShipOrder(ctx, one)
 	wantCode(t, "empty box", err, app.ECONFLICT, "1 x SKU-A (250 g) missing")
@@ -344,6 +352,9 @@ func TestShipThroughAPI(t *testing.T) {
 	s, err = db.ShipOrder(ctx, one)
 	if err != nil || s.Packages[0].OverrideBy != "mia" || s.Tracking != app.DepotTracking(s.ID) {
 		t.Fatalf("override through the API: %+v %v", s, err)
+	}
+	if left, err := db.Shipment(ctx, station.ShipmentID); err != nil || left.Status != "cancelled" {
+		t.Errorf("the station's open shipment after the API shipped SO-5: %+v %v", left, err)
 	}
 
 	_, err = db.ShipOrder(ctx, app.ShipOrder{Order: "SO-6", Packages: []app.ShipPackage{{WeightMg: 90_000}}})

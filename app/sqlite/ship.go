@@ -260,5 +260,10 @@ func shipIt(tx *Tx, o *app.PackOrder, shipID int64, allocs []shipAllocation, c *
 	if _, err := tx.Exec(`UPDATE sales_orders SET status = 'shipped', shipped_at = ? WHERE id = ?`, ms(tx.Now), o.ID); err != nil {
 		return nil, err
 	}
+	// Weighings left open at a station for an order that shipped another
+	// way (through the API) are closed: nothing of them leaves.
+	if _, err := tx.Exec(`UPDATE shipments SET status = 'cancelled' WHERE order_id = ? AND status = 'open' AND id <> ?`, o.ID, shipID); err != nil {
+		return nil, err
+	}
 	return shipmentByID(tx, shipID)
 }
