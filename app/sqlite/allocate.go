@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"time"
 
 	"depot/app"
 )
@@ -62,99 +61,10 @@ func (tx *Tx) orderLines(orderID int64) ([]orderLine, error) {
 	return out, rows.Err()
 }
 
-// candidatesQuery lists the levels a line may be allocated from, best
-// first: physical places under the order's site (?2) that are neither a
-// dock nor staging (stock not yet put away, or already picked) nor in a
-// quarantine place (the place or one above it has {"quarantine": true}),
-// with stock available, of lots that may be allocated (status allocatable,
-// not expiring before ?3: today, or today plus the customer's minimum shelf
-// life). Order: earliest expiry first (FEFO; no lot or no expiry last),
-// then the oldest stock (FIFO, taken as the level's first leg: the
-// unary + keeps SQLite on legs_variant, whose walk in movement order stops
-// at the first leg at the place), then walk sequence.
-const candidatesQuery = `WITH RECURSIVE c AS (
-		SELECT lv.location_id AS loc, lv.lot_id AS lot, lv.on_hand - lv.reserved AS avail
-		FROM inventory_levels lv
-		WHERE lv.variant_id = ?1 AND lv.physical = 1 AND lv.on_hand > lv.reserved
-	), up (loc, anc) AS (
-		SELECT loc, loc FROM c
-		UNION ALL
-		SELECT up.loc, l.parent_id FROM up JOIN locations l ON l.id = up.anc WHERE l.parent_id IS NOT NULL
-	)
-	SELECT c.loc, l.code, c.lot, ifnull(o.code, ''), c.avail
-	FROM c JOIN locations l ON l.id = c.loc
-	LEFT JOIN lots o ON o.id = c.lot AND c.lot <> 0
-	LEFT JOIN lot_statuses s ON s.status = o.status
-	WHERE l.kind NOT IN ('dock', 'staging', 'virtual') AND l.archived = 0
-		AND (c.lot = 0 OR (s.allocatable = 1 AND (o.expires_on IS NULL OR o.expires_on >= ?3)))
-		AND EXISTS (SELECT 1 FROM up WHERE up.loc = c.loc AND up.anc = ?2)
-		AND NOT EXISTS (SELECT 1 FROM up JOIN locations a ON a.id = up.anc
-			WHERE up.loc = c.loc AND a.attributes <> '{}' AND json_extract(a.attributes, '$.quarantine') = 1)
-	ORDER BY o.expires_on IS NULL, o.expires_on,
-		(SELECT t.movement_id FROM inventory_transactions t
-			WHERE t.variant_id = ?1 AND +t.location_id = c.loc AND ifnull(t.lot_id, 0) = c.lot
-			ORDER BY t.movement_id LIMIT 1),
-		l.walk_seq, l.code`
-
-type candidate struct {
-	loc, lot int64
-	code     string
-	lotCode  string
-	avail    int64
-}
-
-// allocateLine allocates up to want of the line from the best candidates:
-// an allocation row (open) and a reservation per level. It returns what it
-// allocated.
-func (tx *Tx) allocateLine(h *orderHead, l *orderLine, want int64) ([]app.ReleasedStock, int64, error) {
-	if h.siteID == 0 {
-		return nil, 0, app.Errorf(app.ECONFLICT, "order %s has no site to ship from", h.number)
-	}
-	earliest := tx.Now.UTC().AddDate(0, 0, int(h.minShelf)).Format(time.DateOnly)
-	rows, err := tx.Query(candidatesQuery, l.variantID, h.siteID, earliest)
-	if err != nil {
-		return nil, 0, err
-	}
-	// Read them all before writing: the reservations change the rows.
-	var cands []candidate
-	var total int64
-	for rows.Next() && total < want {
-		var c candidate
-		if err := rows.Scan(&c.loc, &c.code, &c.lot, &c.lotCode, &c.avail); err != nil {
-			rows.Close()
-			return nil, 0, err
-		}
-		cands, total = append(cands, c), total+c.avail
-	}
-	if err := rows.Close(); err != nil {
-		return nil, 0, err
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
-	}
-	var out []app.ReleasedStock
-	var got int64
-	for _, c := range cands {
-		q := min(want-got, c.avail)
-		if q <= 0 {
-			break
-		}
-		if err := tx.reserve(l.variantID, c.loc, c.lot, q); err != nil {
-			return nil, 0, err
-		}
-		if _, err := tx.exec(`INSERT INTO allocations (order_line_id, variant_id, location_id, lot_id, qty, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, l.id, l.variantID, c.loc, c.lot, q, ms(tx.Now)); err != nil {
-			return nil, 0, err
-		}
-		out = append(out, app.ReleasedStock{SKU: l.sku, Location: c.code, Lot: c.lotCode, Qty: q})
-		got += q
-	}
-	return out, got, nil
-}
-
 // releaseOrder allocates every line of an open order and marks it
 // released. An order released before is returned as it stands.
-func (tx *Tx) releaseOrder(number string) (*app.Release, error) {
+func (a *allocator) releaseOrder(number string) (*app.Release, error) {
+	tx := a.tx
 	h, err := tx.orderHead(number)
 	if err != nil {
 		return nil, err
@@ -173,7 +83,7 @@ func (tx *Tx) releaseOrder(number string) (*app.Release, error) {
 	rel := &app.Release{Order: h.number, Status: app.OrderReleased, Allocations: []app.ReleasedStock{}, Backorders: []app.BackorderedLine{}}
 	for i := range lines {
 		l := &lines[i]
-		allocs, got, err := tx.allocateLine(&h, l, l.qty)
+		allocs, got, err := a.allocateLine(&h, l, l.qty)
 		if err != nil {
 			return nil, err
 		}
@@ -238,7 +148,8 @@ func (tx *Tx) backorders(orderID int64) ([]app.BackorderedLine, error) {
 // allocateBackorders allocates what stock now allows of a released
 // order's backorders. An order that was picked whole goes back to
 // released, so that its new allocations are picked too.
-func (tx *Tx) allocateBackorders(number string) (*app.Release, error) {
+func (a *allocator) allocateBackorders(number string) (*app.Release, error) {
+	tx := a.tx
 	h, err := tx.orderHead(number)
 	if err != nil {
 		return nil, err
@@ -261,7 +172,7 @@ func (tx *Tx) allocateBackorders(number string) (*app.Release, error) {
 		if l.backorders == 0 {
 			continue
 		}
-		allocs, got, err := tx.allocateLine(&h, l, l.backorders)
+		allocs, got, err := a.allocateLine(&h, l, l.backorders)
 		if err != nil {
 			return nil, err
 		}
@@ -345,7 +256,7 @@ func (tx *Tx) cancelOrder(number string) error {
 // and returns its allocations and backorders. Errors: not_found, conflict
 // (cancelled, no site).
 func (db *DB) ReleaseOrder(ctx context.Context, number string) (*app.Release, error) {
-	v, err := db.w.Do(ctx, func(tx *Tx) (any, error) { return tx.releaseOrder(number) })
+	v, err := db.w.Do(ctx, func(tx *Tx) (any, error) { return newAllocator(tx).releaseOrder(number) })
 	if err != nil {
 		return nil, err
 	}
@@ -356,7 +267,7 @@ func (db *DB) ReleaseOrder(ctx context.Context, number string) (*app.Release, er
 // a released (picking, picked) order, in one writer command. Errors:
 // not_found, conflict (open, packed, shipped or cancelled).
 func (db *DB) AllocateBackorders(ctx context.Context, number string) (*app.Release, error) {
-	v, err := db.w.Do(ctx, func(tx *Tx) (any, error) { return tx.allocateBackorders(number) })
+	v, err := db.w.Do(ctx, func(tx *Tx) (any, error) { return newAllocator(tx).allocateBackorders(number) })
 	if err != nil {
 		return nil, err
 	}
@@ -382,7 +293,7 @@ const releaseBatch = 64
 // its own savepoint, so an order that fails changes nothing of its own and
 // nothing of the others. Outcomes are in the order of numbers.
 func (db *DB) ReleaseOrders(ctx context.Context, numbers []string) []app.ReleaseOutcome {
-	return db.eachOrder(ctx, numbers, (*Tx).releaseOrder)
+	return db.eachOrder(ctx, numbers, (*allocator).releaseOrder)
 }
 
 // AllocateAllBackorders allocates the backorders of every released,
@@ -411,7 +322,7 @@ func (db *DB) AllocateAllBackorders(ctx context.Context) (app.BackorderRun, erro
 		return run, err
 	}
 	run.Orders = len(numbers)
-	for _, out := range db.eachOrder(ctx, numbers, (*Tx).allocateBackorders) {
+	for _, out := range db.eachOrder(ctx, numbers, (*allocator).allocateBackorders) {
 		if out.Err != nil {
 			// An order packed or cancelled since the list was read.
 			if app.ErrorCode(out.Err) == app.ECONFLICT {
@@ -429,47 +340,82 @@ func (db *DB) AllocateAllBackorders(ctx context.Context) (app.BackorderRun, erro
 	return run, nil
 }
 
+// releaseWindow is how many batch commands of eachOrder may be queued at
+// once: they share commits (one fsync for several batches) while the
+// writer still turns to other clients between groups.
+const releaseWindow = 8
+
 // eachOrder runs fn for each number, releaseBatch per writer command and
-// each in its own savepoint.
-func (db *DB) eachOrder(ctx context.Context, numbers []string, fn func(*Tx, string) (*app.Release, error)) []app.ReleaseOutcome {
+// each in its own savepoint. One goroutine queues the commands, so they run
+// in the order of numbers.
+func (db *DB) eachOrder(ctx context.Context, numbers []string, fn func(*allocator, string) (*app.Release, error)) []app.ReleaseOutcome {
 	out := make([]app.ReleaseOutcome, len(numbers))
 	for i := range numbers {
 		out[i].Number = numbers[i]
 	}
-	for start := 0; start < len(numbers); start += releaseBatch {
-		part := out[start:min(start+releaseBatch, len(numbers))]
-		_, err := db.w.Do(ctx, func(tx *Tx) (any, error) {
-			for i := range part {
-				part[i].Release, part[i].Err = nil, nil
-				if err := tx.w.control("SAVEPOINT ord"); err != nil {
-					return nil, err
-				}
-				rel, err := fn(tx, part[i].Number)
-				if err != nil {
-					if app.ErrorCode(err) == app.EINTERNAL {
-						db.log.Error("orders: command failed", "order", part[i].Number, "err", err)
-						err = app.Errorf(app.EINTERNAL, "internal error")
-					}
-					part[i].Err = err
-					if rerr := tx.w.control("ROLLBACK TO ord"); rerr != nil {
-						return nil, rerr
-					}
-				} else {
-					part[i].Release = rel
-				}
-				if err := tx.w.control("RELEASE ord"); err != nil {
-					return nil, err
-				}
-			}
-			return nil, nil
-		})
-		if err != nil {
-			for i := range part {
-				part[i].Release, part[i].Err = nil, err
+	type pending struct {
+		part []app.ReleaseOutcome
+		done <-chan result
+	}
+	var queue []pending
+	finish := func(p pending) {
+		r := <-p.done
+		if r.err != nil {
+			for i := range p.part {
+				p.part[i].Release, p.part[i].Err = nil, r.err
 			}
 		}
 	}
+	for start := 0; start < len(numbers); start += releaseBatch {
+		part := out[start:min(start+releaseBatch, len(numbers))]
+		done, err := db.w.submit(ctx, func(tx *Tx) (any, error) {
+			return nil, db.orderBatch(tx, part, fn)
+		})
+		if err != nil {
+			for i := range part {
+				part[i].Err = err
+			}
+			continue
+		}
+		queue = append(queue, pending{part, done})
+		if len(queue) == releaseWindow {
+			finish(queue[0])
+			queue = queue[1:]
+		}
+	}
+	for _, p := range queue {
+		finish(p)
+	}
 	return out
+}
+
+// orderBatch runs fn for each order of part, each in its own savepoint:
+// an order that fails rolls back alone and keeps its error.
+func (db *DB) orderBatch(tx *Tx, part []app.ReleaseOutcome, fn func(*allocator, string) (*app.Release, error)) error {
+	a := newAllocator(tx)
+	for i := range part {
+		part[i].Release, part[i].Err = nil, nil
+		if err := tx.w.control("SAVEPOINT ord"); err != nil {
+			return err
+		}
+		rel, err := fn(a, part[i].Number)
+		if err != nil {
+			if app.ErrorCode(err) == app.EINTERNAL {
+				db.log.Error("orders: command failed", "order", part[i].Number, "err", err)
+				err = app.Errorf(app.EINTERNAL, "internal error")
+			}
+			part[i].Err = err
+			if rerr := tx.w.control("ROLLBACK TO ord"); rerr != nil {
+				return rerr
+			}
+		} else {
+			part[i].Release = rel
+		}
+		if err := tx.w.control("RELEASE ord"); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // checkReserved adds a problem for every level whose reserved is not the

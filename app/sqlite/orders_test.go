@@ -197,6 +197,19 @@ func TestReleaseNeverAllocatesBlockedStock(t *testing.T) {
 	e.receive("MILK", "DOCK-1", 5, "L-DOCK", "2027-01-06")
 	e.receive("MILK", "PACK-1", 5, "L-STAGE", "2027-01-07")
 	e.receive("MILK", "A-03", 3, "L-GOOD", "2028-01-01")
+	// A bin in a quarantine zone, and a bin of another site.
+	for _, l := range []app.NewLocation{
+		{Code: "QZ", Kind: app.KindZone, Parent: "WH", Attributes: []byte(`{"quarantine": true}`)},
+		{Code: "QZ-01", Kind: app.KindBin, Parent: "QZ"},
+		{Code: "WH2", Kind: app.KindSite},
+		{Code: "B2-01", Kind: app.KindBin, Parent: "WH2"},
+	} {
+		if _, err := e.db.CreateLocation(e.ctx, l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.receive("MILK", "QZ-01", 5, "L-INQZONE", "2027-01-08")
+	e.receive("MILK", "B2-01", 5, "L-OTHERSITE", "2027-01-09")
 	for code, action := range map[string]app.LotAction{"L-RECALL": app.LotActionRecall, "L-HOLD": app.LotActionHold, "L-QUAR": app.LotActionQuarantine} {
 		if _, err := e.db.ChangeLotStatus(e.ctx, app.LotStatusChange{LotID: e.lotID("MILK", code), Action: action, Reason: "test"}); err != nil {
 			t.Fatal(err)
@@ -206,7 +219,9 @@ func TestReleaseNeverAllocatesBlockedStock(t *testing.T) {
 	if _, err := e.raw.Exec(`UPDATE lots SET status = 'expired' WHERE id = ?`, e.lotID("MILK", "L-EXPSTAT")); err != nil {
 		t.Fatal(err)
 	}
-	e.order("SO-1", "", line("MILK", 10))
+	if _, _, err := e.db.CreateOrder(e.ctx, app.NewOrder{Number: "SO-1", Site: "WH", Lines: []app.NewOrderLine{line("MILK", 10)}}); err != nil {
+		t.Fatal(err)
+	}
 	got := e.release("SO-1")
 	want := &app.Release{Order: "SO-1", Status: app.OrderReleased,
 		Allocations: []app.ReleasedStock{{SKU: "MILK", Location: "A-03", Lot: "L-GOOD", Qty: 3}},
@@ -214,7 +229,7 @@ func TestReleaseNeverAllocatesBlockedStock(t *testing.T) {
 	if d := cmp.Diff(want, got); d != "" {
 		t.Fatalf("(-want +got):\n%s", d)
 	}
-	for _, loc := range []string{"A-01", "A-02", "Q-01", "DOCK-1", "PACK-1"} {
+	for _, loc := range []string{"A-01", "A-02", "Q-01", "DOCK-1", "PACK-1", "QZ-01", "B2-01"} {
 		if r := e.reserved("MILK", loc); r != 0 {
 			t.Errorf("%s: %d reserved, want 0", loc, r)
 		}

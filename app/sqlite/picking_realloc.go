@@ -56,7 +56,7 @@ func reallocate(tx *Tx, lineID, qty, exclude int64) ([]newAlloc, error) {
 	if err := tx.QueryRow(`SELECT ifnull(max(id), 0) FROM allocations`).Scan(&last); err != nil {
 		return nil, err
 	}
-	if _, _, err := tx.allocateLine(&h, &l, qty); err != nil {
+	if _, _, err := newAllocator(tx).allocateLine(&h, &l, qty); err != nil {
 		return nil, err
 	}
 	for _, h := range holds {

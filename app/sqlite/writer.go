@@ -139,25 +139,34 @@ func (w *Writer) loadChain(ctx context.Context) error {
 // writes are durable when Do returns nil. An *app.Error from fn rolls back
 // fn's writes alone and is returned as is.
 func (w *Writer) Do(ctx context.Context, fn func(*Tx) (any, error)) (any, error) {
+	done, err := w.submit(ctx, fn)
+	if err != nil {
+		return nil, err
+	}
+	// Once queued the job runs; wait for its outcome even if ctx ends, so
+	// that a caller never reports failure for a command that committed.
+	r := <-done
+	return r.v, r.err
+}
+
+// submit queues fn and returns at once; done receives fn's result after
+// its commit. Commands one goroutine submits run in the order submitted,
+// and those queued together may share a commit.
+func (w *Writer) submit(ctx context.Context, fn func(*Tx) (any, error)) (done <-chan result, err error) {
 	j := &job{ctx: ctx, fn: fn, done: make(chan result, 1)}
 	// The read lock keeps Close from finishing its drain while a command
 	// is being queued: a command queued after the drain would wait forever.
 	w.enqueue.RLock()
+	defer w.enqueue.RUnlock()
 	if w.closed {
-		w.enqueue.RUnlock()
 		return nil, app.Errorf(app.EUNAVAILABLE, "depot is shutting down")
 	}
 	select {
 	case w.jobs <- j:
-		w.enqueue.RUnlock()
+		return j.done, nil
 	case <-ctx.Done():
-		w.enqueue.RUnlock()
 		return nil, app.Errorf(app.EUNAVAILABLE, "request cancelled before it was written")
 	}
-	// Once queued the job runs; wait for its outcome even if ctx ends, so
-	// that a caller never reports failure for a command that committed.
-	r := <-j.done
-	return r.v, r.err
 }
 
 // Close lets queued commands finish, then stops the writer.

@@ -19,6 +19,7 @@ func (s *server) ordersAPIRoutes(r chi.Router) {
 	read.Get("/api/v1/customers/{code}", s.api(s.getCustomer))
 	manage := r.With(s.require(app.ManageOrders))
 	manage.Post("/api/v1/orders", s.api(s.createOrder))
+	manage.Post("/api/v1/orders/release", s.api(s.releaseOrders))
 	manage.Post("/api/v1/orders/{number}/release", s.api(s.releaseOrder))
 	manage.Post("/api/v1/orders/{number}/backorders", s.api(s.allocateBackorders))
 	manage.Post("/api/v1/orders/{number}/cancel", s.api(s.cancelOrder))
@@ -44,14 +45,20 @@ func (s *server) createOrder(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.created(w, r, replayed, "/api/v1/orders/"+url.PathEscape(o.Number), orderBody{Order: o})
+	return nil
+}
+
+// created answers a create that may be a replay: 201 with body, or 200
+// with Idempotent-Replayed when the same thing was created before.
+func (s *server) created(w http.ResponseWriter, r *http.Request, replayed bool, location string, body any) {
 	status := http.StatusCreated
 	if replayed {
 		status = http.StatusOK
 		w.Header().Set("Idempotent-Replayed", "true")
 	}
-	w.Header().Set("Location", "/api/v1/orders/"+url.PathEscape(o.Number))
-	s.writeJSON(w, r, status, orderBody{Order: o})
-	return nil
+	w.Header().Set("Location", location)
+	s.writeJSON(w, r, status, body)
 }
 
 // getOrder handles GET /api/v1/orders/{number}.
@@ -136,6 +143,47 @@ func (s *server) releaseOrder(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// maxReleaseOrders bounds the orders of one POST /api/v1/orders/release.
+const maxReleaseOrders = 10_000
+
+// releaseOutcome is one order's answer of POST /api/v1/orders/release.
+type releaseOutcome struct {
+	*app.Release
+	Order string       `json:"order"`
+	Error *errorDetail `json:"error,omitempty"`
+}
+
+// releaseOrders handles POST /api/v1/orders/release {"numbers":[...]}:
+// each order as /orders/{number}/release would, in the order given (which
+// decides who gets scarce stock), in shared commits. 200 with one outcome
+// per number; an order refused has its error and changed nothing.
+func (s *server) releaseOrders(w http.ResponseWriter, r *http.Request) error {
+	var cmd struct {
+		Numbers []string `json:"numbers"`
+	}
+	if err := decodeBody(w, r, &cmd); err != nil {
+		return err
+	}
+	switch {
+	case len(cmd.Numbers) == 0:
+		return app.FieldErrorf("numbers", "give the numbers of the orders to release")
+	case len(cmd.Numbers) > maxReleaseOrders:
+		return app.FieldErrorf("numbers", "has %d orders; release at most %d at once", len(cmd.Numbers), maxReleaseOrders)
+	}
+	out := make([]releaseOutcome, 0, len(cmd.Numbers))
+	for _, o := range s.Orders.ReleaseOrders(r.Context(), cmd.Numbers) {
+		ro := releaseOutcome{Release: o.Release, Order: o.Number}
+		if o.Err != nil {
+			ro.Error = &errorDetail{Code: app.ErrorCode(o.Err), Message: app.ErrorMessage(o.Err), Field: app.ErrorField(o.Err)}
+		}
+		out = append(out, ro)
+	}
+	s.writeJSON(w, r, http.StatusOK, struct {
+		Orders []releaseOutcome `json:"orders"`
+	}{out})
+	return nil
+}
+
 // allocateBackorders handles POST /api/v1/orders/{number}/backorders.
 func (s *server) allocateBackorders(w http.ResponseWriter, r *http.Request) error {
 	number, err := orderAction(w, r)
@@ -197,13 +245,7 @@ func (s *server) createCustomer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	status := http.StatusCreated
-	if replayed {
-		status = http.StatusOK
-		w.Header().Set("Idempotent-Replayed", "true")
-	}
-	w.Header().Set("Location", "/api/v1/customers/"+url.PathEscape(c.Code))
-	s.writeJSON(w, r, status, customerBody{Customer: c})
+	s.created(w, r, replayed, "/api/v1/customers/"+url.PathEscape(c.Code), customerBody{Customer: c})
 	return nil
 }
 

@@ -2,7 +2,10 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -121,5 +124,97 @@ func TestOrdersAPIRefusals(t *testing.T) {
 	var n int
 	if err := e.raw.QueryRow(`SELECT (SELECT count(*) FROM sales_orders) + (SELECT count(*) FROM customers)`).Scan(&n); err != nil || n != 0 {
 		t.Fatalf("%d rows written (%v), want none", n, err)
+	}
+}
+
+func TestReleaseOrdersAPI(t *testing.T) {
+	e := newOrdersEnv(t)
+	for _, n := range []string{"SO-A", "SO-B", "SO-C"} {
+		e.do(app.Clerk, "POST", "/api/v1/orders", `{"number":"`+n+`","lines":[{"sku":"BOLT","qty":2}]}`).must(t, http.StatusCreated, nil)
+	}
+	var got struct {
+		Orders []struct {
+			Order       string
+			Allocations []app.ReleasedStock
+			Backorders  []app.BackorderedLine
+			Error       *struct{ Code, Field string }
+		}
+	}
+	// The order given decides: C and A get 2 each of the 5, B the last 1.
+	e.do(app.Clerk, "POST", "/api/v1/orders/release", `{"numbers":["SO-C","SO-A","SO-NONE","SO-B"]}`).must(t, http.StatusOK, &got)
+	if len(got.Orders) != 4 {
+		t.Fatalf("%d outcomes: %+v", len(got.Orders), got)
+	}
+	for i, want := range []struct {
+		order string
+		qty   int64
+		code  string
+	}{{"SO-C", 2, ""}, {"SO-A", 2, ""}, {"SO-NONE", 0, app.ENOTFOUND}, {"SO-B", 1, ""}} {
+		o := got.Orders[i]
+		var q int64
+		for _, a := range o.Allocations {
+			q += a.Qty
+		}
+		code := ""
+		if o.Error != nil {
+			code = o.Error.Code
+		}
+		if o.Order != want.order || q != want.qty || code != want.code {
+			t.Errorf("outcome %d: %s allocated %d error %q, want %s %d %q", i, o.Order, q, code, want.order, want.qty, want.code)
+		}
+	}
+	res := e.do(app.Clerk, "POST", "/api/v1/orders/release", `{"numbers":[]}`)
+	if _, _, field := res.errorOf(t); res.Status != http.StatusBadRequest || field != "numbers" {
+		t.Errorf("no numbers: %d %s", res.Status, res.Body)
+	}
+}
+
+// TestReleaseRaceOverHTTP: 20 clients release 20 orders for the last 5
+// units at the same instant; exactly 5 are reserved.
+func TestReleaseRaceOverHTTP(t *testing.T) {
+	e := newOrdersEnv(t)
+	const n = 20
+	for i := 0; i < n; i++ {
+		e.do(app.Clerk, "POST", "/api/v1/orders", fmt.Sprintf(`{"number":"SO-%d","lines":[{"sku":"BOLT","qty":1}]}`, i)).must(t, http.StatusCreated, nil)
+	}
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	rels := make([]app.Release, n)
+	errs := make([]error, n)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			<-start
+			res, err := e.send(e.tokens[app.Clerk], "POST", fmt.Sprintf("/api/v1/orders/SO-%d/release", i), "")
+			if err == nil && res.Status != http.StatusOK {
+				err = fmt.Errorf("status %d: %s", res.Status, res.Body)
+			}
+			if err == nil {
+				err = json.Unmarshal(res.Body, &rels[i])
+			}
+			errs[i] = err
+		}(i)
+	}
+	close(start)
+	wg.Wait()
+	var allocated, backordered int64
+	for i := range rels {
+		if errs[i] != nil {
+			t.Fatalf("SO-%d: %v", i, errs[i])
+		}
+		for _, a := range rels[i].Allocations {
+			allocated += a.Qty
+		}
+		for _, b := range rels[i].Backorders {
+			backordered += b.Qty
+		}
+	}
+	var reserved int64
+	if err := e.raw.QueryRow(`SELECT sum(reserved) FROM inventory_levels`).Scan(&reserved); err != nil {
+		t.Fatal(err)
+	}
+	if allocated != 5 || backordered != n-5 || reserved != 5 {
+		t.Fatalf("allocated %d, backordered %d, reserved %d; want 5, %d, 5", allocated, backordered, reserved, n-5)
 	}
 }

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -213,4 +214,86 @@ func TestPickingAPIShortAndRelease(t *testing.T) {
 	}
 	e.do(app.Picker, "GET", "/api/v1/pick-lists/x", "").must(t, http.StatusBadRequest, nil)
 	e.do(app.Picker, "GET", "/api/v1/pick-lists/999", "").must(t, http.StatusNotFound, nil)
+}
+
+// TestPickingAPIClaimRace: 20 pickers, each with a token, ask for the next
+// list at the same instant over HTTP; 12 lists wait. Every list goes to one
+// picker, and the 8 left over are told none is waiting.
+func TestPickingAPIClaimRace(t *testing.T) {
+	e := newPickingEnv(t)
+	ctx := context.Background()
+	for i := range 12 {
+		e.orderAndRelease(fmt.Sprintf("SO-%d", i), `[{"sku":"TEE","qty":1}]`)
+		e.do(app.Manager, "POST", "/api/v1/pick-lists", `{"kind":"single"}`).must(t, http.StatusCreated, nil)
+	}
+	tokens := make([]string, 20)
+	for i := range tokens {
+		name := fmt.Sprintf("picker%d", i+1)
+		if _, err := e.db.AddUser(ctx, name, app.Picker, "password-"+name); err != nil {
+			t.Fatal(err)
+		}
+		var err error
+		if tokens[i], err = e.db.CreateToken(ctx, name, "race"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start := make(chan struct{})
+	type got struct {
+		status int
+		list   app.PickList
+	}
+	results := make([]got, len(tokens))
+	errs := make(chan error, len(tokens))
+	done := make(chan struct{})
+	for i, tok := range tokens {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			<-start
+			r, err := e.send(tok, "POST", "/api/v1/pick-lists/claim", "")
+			if err != nil {
+				errs <- err
+				return
+			}
+			results[i].status = r.Status
+			if r.Status == http.StatusOK {
+				var b struct {
+					PickList app.PickList `json:"pick_list"`
+				}
+				if err := json.Unmarshal(r.Body, &b); err != nil {
+					errs <- err
+				}
+				results[i].list = b.PickList
+			}
+		}()
+	}
+	close(start)
+	for range tokens {
+		<-done
+	}
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	owner := map[int64]string{}
+	var none int
+	for i, r := range results {
+		name := fmt.Sprintf("picker%d", i+1)
+		switch r.status {
+		case http.StatusOK:
+			if prev, dup := owner[r.list.ID]; dup {
+				t.Fatalf("list %d given to %s and %s", r.list.ID, prev, name)
+			}
+			if r.list.ClaimedBy != name {
+				t.Fatalf("%s got list %d claimed by %s", name, r.list.ID, r.list.ClaimedBy)
+			}
+			owner[r.list.ID] = name
+		case http.StatusNotFound:
+			none++
+		default:
+			t.Fatalf("%s: status %d", name, r.status)
+		}
+	}
+	if len(owner) != 12 || none != 8 {
+		t.Fatalf("%d lists given, %d pickers told none waits; want 12 and 8", len(owner), none)
+	}
 }

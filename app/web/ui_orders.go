@@ -30,6 +30,7 @@ func (s *server) ordersUIRoutes(r chi.Router) {
 	manage.Get("/orders/new", s.html(s.newOrderPage))
 	manage.Post("/orders/new", s.html(s.createOrderForm))
 	manage.Post("/orders/backorders", s.html(s.allocateAllBackordersForm))
+	manage.Post("/orders/release-open", s.html(s.releaseOpenOrdersForm))
 	manage.Post("/orders/{number}/release", s.html(s.orderActionForm("release")))
 	manage.Post("/orders/{number}/backorders", s.html(s.orderActionForm("backorders")))
 	manage.Post("/orders/{number}/cancel", s.html(s.orderActionForm("cancel")))
@@ -284,6 +285,44 @@ func (s *server) allocateAllBackordersForm(w http.ResponseWriter, r *http.Reques
 		return err
 	}
 	s.setFlash(w, fmt.Sprintf("Backorders of %d orders: %d units allocated, %d still open.", run.Orders, run.Allocated, run.Remaining))
+	http.Redirect(w, r, "/orders?status=released", http.StatusSeeOther)
+	return nil
+}
+
+// releaseOpenOrdersForm handles POST /orders/release-open: every open
+// order, highest priority first, then oldest.
+func (s *server) releaseOpenOrdersForm(w http.ResponseWriter, r *http.Request) error {
+	var numbers []string
+	for offset := 0; ; offset += 1000 {
+		page, err := s.Orders.Orders(r.Context(), app.OrderFilter{Status: app.OrderOpen, Limit: 1000, Offset: offset})
+		if err != nil {
+			return err
+		}
+		for _, o := range page {
+			numbers = append(numbers, o.Number)
+		}
+		if len(page) < 1000 {
+			break
+		}
+	}
+	var released, failed int
+	var back int64
+	for _, o := range s.Orders.ReleaseOrders(r.Context(), numbers) {
+		if o.Err != nil {
+			failed++
+			continue
+		}
+		released++
+		for _, b := range o.Release.Backorders {
+			back += b.Qty
+		}
+	}
+	s.log.Info("open orders released", "orders", released, "failed", failed, "by", sessionFrom(r.Context()).User.Username)
+	msg := fmt.Sprintf("%d orders released; %d units backordered.", released, back)
+	if failed > 0 {
+		msg = fmt.Sprintf("%d orders released, %d refused; %d units backordered.", released, failed, back)
+	}
+	s.setFlash(w, msg)
 	http.Redirect(w, r, "/orders?status=released", http.StatusSeeOther)
 	return nil
 }

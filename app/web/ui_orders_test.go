@@ -89,3 +89,38 @@ func TestOrderPages(t *testing.T) {
 		t.Errorf("%d open allocations after cancel", n)
 	}
 }
+
+func TestReleaseOpenOrdersButton(t *testing.T) {
+	e := newUIEnv(t, false)
+	b := e.owner()
+	ctx := context.Background()
+	if _, err := e.db.CreateProduct(ctx, app.NewProduct{Name: "Bolt", Variants: []app.NewVariant{{SKU: "BOLT"}}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []app.NewLocation{{Code: "WH", Kind: app.KindSite}, {Code: "A-01", Kind: app.KindBin, Parent: "WH"}} {
+		if _, err := e.db.CreateLocation(ctx, l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := e.db.PostMovement(ctx, app.PostMovement{Kind: app.Receive, IdempotencyKey: "r1",
+		Lines: []app.MovementLine{{SKU: "BOLT", Qty: 5, To: "A-01"}}}); err != nil {
+		t.Fatal(err)
+	}
+	for i, n := range []string{"SO-1", "SO-2", "SO-3"} {
+		o := app.NewOrder{Number: n, Priority: int64(i), Lines: []app.NewOrderLine{{SKU: "BOLT", Qty: 2}}}
+		if _, _, err := e.db.CreateOrder(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.get("/orders").has(t, 200, "Release all 3 open orders")
+	r := b.post("/orders", "/orders/release-open", url.Values{})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("release open: %d %s", r.Status, r.Body)
+	}
+	b.get("/orders?status=released").has(t, 200, "3 orders released; 1 units backordered.", "released (3)")
+	// Highest priority first: SO-3 and SO-2 are whole, SO-1 short.
+	o, err := e.db.Order(ctx, "SO-1")
+	if err != nil || o.Lines[0].BackorderedQty != 1 {
+		t.Fatalf("SO-1: %+v %v", o, err)
+	}
+}

@@ -100,7 +100,8 @@ func TestPickingUI(t *testing.T) {
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("claim: %d %s", r.Status, r.Body)
 	}
-	ana.get("/floor/pick").has(t, 200, "is yours: 3 stops", `id="stop-bin">A1-02<`, `id="stop-qty">7<`, `id="stop-tote">T1<`, "Stop 1 of 3")
+	ana.get("/floor/pick").has(t, 200, "is yours: 3 stops", `id="stop-bin">A1-02<`, `id="stop-qty">7<`, `id="stop-tote">T1<`, "Stop 1 of 3",
+		`name="bin" type="text" value="" autocomplete="off" autocapitalize="characters" autofocus`)
 
 	t.Run("WrongBin", func(t *testing.T) {
 		movements := e.count("movements")
@@ -116,7 +117,10 @@ func TestPickingUI(t *testing.T) {
 	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/floor/pick?bin=A1-02" {
 		t.Fatalf("pick a case: %d %s %s", r.Status, r.Header.Get("Location"), r.Body)
 	}
-	ana.get("/floor/pick?bin=A1-02").has(t, 200, "Picked 6 TEE into T1. 1 more here.", `id="stop-qty">1<`, `name="bin" type="text" value="A1-02"`)
+	// The bin stays filled in for the same bin's next pick; the cursor
+	// starts at the quantity.
+	ana.get("/floor/pick?bin=A1-02").has(t, 200, "Picked 6 TEE into T1. 1 more here.", `id="stop-qty">1<`, `name="bin" type="text" value="A1-02"`,
+		`name="qty" type="text" value="" autocomplete="off" autocapitalize="characters" autofocus`)
 	t.Run("DoubleTap", func(t *testing.T) {
 		r := ana.post("/floor/pick", "/floor/pick/confirm", f)
 		r.has(t, http.StatusConflict, "nothing was picked again")
@@ -126,7 +130,7 @@ func TestPickingUI(t *testing.T) {
 		t.Fatalf("pick one: %d %s", r.Status, r.Body)
 	}
 	// MILK: the lot is a step; the GS1 barcode brings it.
-	ana.get("/floor/pick").has(t, 200, `id="stop-lot">L1<`, "Scan the lot")
+	ana.get("/floor/pick").has(t, 200, `id="stop-lot">L1<`, "a GS1 barcode fills it")
 	r = ana.post("/floor/pick", "/floor/pick/confirm", pickForm(t, ana, "bin", "A1-05", "qty", "2", "item", "(01)09506000134369(10)L1"))
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("pick milk: %d %s", r.Status, r.Body)
