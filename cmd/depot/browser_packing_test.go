@@ -91,6 +91,14 @@ func startServeDemo(t *testing.T, path string) (s *served, password, token strin
 	return s, password, token
 }
 
+// scanReady scans code into sel once the page's scripts listen: a burst
+// sent while a new page still loads its deferred scan.js would be lost.
+func scanReady(t *testing.T, ctx context.Context, sel, code string) {
+	t.Helper()
+	waitJS(t, ctx, fmt.Sprintf(`document.readyState === "complete" && !!window.depotScan && !!document.querySelector(%q)`, sel), "the page ready for a scan into "+sel)
+	scanInto(t, ctx, sel, code)
+}
+
 // pickByScans takes the next pick list on the picker's screen and
 // confirms every stop with scanner bursts: the bin, then the item (a
 // quantity above one typed first), until the list is done.
@@ -112,12 +120,12 @@ func pickByScans(t *testing.T, ctx context.Context, base string) {
 		bin := eval[string](t, ctx, `document.querySelector("#stop-bin").textContent.trim()`)
 		sku := eval[string](t, ctx, `document.querySelector("#stop-sku").textContent.trim()`)
 		qty := eval[string](t, ctx, `document.querySelector("#stop-qty").textContent.trim()`)
-		scanInto(t, ctx, "#f-bin", bin)
+		scanReady(t, ctx, "#f-bin", bin)
 		waitJS(t, ctx, `document.activeElement && document.activeElement.id === "f-qty"`, "focus on the quantity")
 		if qty != "1" {
 			eval[bool](t, ctx, fmt.Sprintf(`document.querySelector("#f-qty").value = %q; true`, qty))
 		}
-		scanInto(t, ctx, "#f-qty", sku) // not a number: it lands in the item step and submits
+		scanReady(t, ctx, "#f-qty", sku) // not a number: it lands in the item step and submits
 		waitJS(t, ctx, fmt.Sprintf(`!!document.querySelector(".flash") && (!document.querySelector("#pick-stop") || document.querySelector("#pick-stop").dataset.task !== %q)`, task),
 			fmt.Sprintf("stop %s (%s %s x %s) confirmed", task, bin, sku, qty))
 	}
@@ -258,15 +266,15 @@ func TestBrowserPacking(t *testing.T) {
 		waitJS(t, ctx, `!!document.querySelector('a[href="/pack/PACK"]')`, "the station list")
 		press(t, ctx, `a[href="/pack/PACK"]`)
 		waitJS(t, ctx, `!!document.querySelector("#f-order")`, "the order field")
-		scanInto(t, ctx, "#f-order", number)
+		scanReady(t, ctx, "#f-order", number)
 		waitJS(t, ctx, `!!document.querySelector("#pack-lines")`, "the packing screen of "+number)
-		scanInto(t, ctx, "#f-code", "CARTON-M")
+		scanReady(t, ctx, "#f-code", "CARTON-M")
 		waitText(t, ctx, ".flash", "Box CARTON-M chosen")
-		scanInto(t, ctx, "#f-code", "JAR-RED") // on no order here
+		scanReady(t, ctx, "#f-code", "JAR-RED") // on no order here
 		waitText(t, ctx, "#pack-alert", "WRONG ITEM: JAR-RED is not on order "+number)
 		for sku, q := range lines {
 			for i := int64(1); i <= q; i++ {
-				scanInto(t, ctx, "#f-code", sku)
+				scanReady(t, ctx, "#f-code", sku)
 				waitText(t, ctx, ".flash", fmt.Sprintf("Packed 1 x %s: %d of %d.", sku, i, q))
 			}
 		}
