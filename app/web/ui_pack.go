@@ -120,6 +120,10 @@ func (s *server) packStartPage(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// noBox is the box field's value for a parcel without a box (tare 0); an
+// empty field means none was chosen yet, and the first box is offered.
+const noBox = "-"
+
 // packModel builds the packing screen of the {order} parameter with the
 // box chosen (the first box when none is).
 func (s *server) packModel(r *http.Request, box string) (views.PackModel, error) {
@@ -143,16 +147,15 @@ func (s *server) packModel(r *http.Request, box string) (views.PackModel, error)
 	if err != nil {
 		return views.PackModel{}, err
 	}
-	m := views.PackModel{Station: ps, Live: st.State(), Order: o, Boxes: boxes, Box: box,
+	if box == "" && len(boxes) > 0 {
+		box = boxes[0].Code
+	}
+	m := views.PackModel{Station: ps, Live: st.State(), Order: o, Boxes: boxes, Box: box, NoBox: noBox,
 		CanOverride: sessionFrom(r.Context()).User.Role.Can(app.OverrideWeight), Form: views.Form{Values: map[string]string{}}}
-	known := false
 	for _, b := range boxes {
 		if strings.EqualFold(b.Code, box) {
-			m.Box, m.BoxTareMg, known = b.Code, b.TareMg, true
+			m.Box, m.BoxTareMg = b.Code, b.TareMg
 		}
-	}
-	if !known && len(boxes) > 0 && box == "" {
-		m.Box, m.BoxTareMg = boxes[0].Code, boxes[0].TareMg
 	}
 	for _, l := range o.Lines {
 		m.ExpectedMg += l.UnitWeightMg * l.Qty
@@ -285,7 +288,7 @@ func (s *server) packVerify(w http.ResponseWriter, r *http.Request) error {
 		return s.packRefuse(w, r, m, f, app.Errorf(app.EINVALID, "the scale reads %s: put the parcel on the scale", reading.Display()))
 	}
 	u := sessionFrom(r.Context()).User
-	v, err := s.Packing.VerifyPackage(r.Context(), app.VerifyPackage{Order: m.Order.Number, Box: m.Box, WeightMg: reading.WeightMg,
+	v, err := s.Packing.VerifyPackage(r.Context(), app.VerifyPackage{Order: m.Order.Number, Box: boxCode(m.Box), WeightMg: reading.WeightMg,
 		Stable: true, Record: true, Station: st.Code(), Scale: st.Config().Scale, UserID: u.ID})
 	if err != nil {
 		return s.packRefuse(w, r, m, f, err)
@@ -299,6 +302,14 @@ func (s *server) packVerify(w http.ResponseWriter, r *http.Request) error {
 		return s.render(w, r, http.StatusConflict, views.Pack(s.pageFor(w, r, "Pack "+m.Order.Number), m))
 	}
 	return s.packShip(w, r, m, st, v.PackageID)
+}
+
+// boxCode is the box field's code for the store: "" for no box.
+func boxCode(field string) string {
+	if field == noBox {
+		return ""
+	}
+	return field
 }
 
 func dashIfEmpty(s string) string {

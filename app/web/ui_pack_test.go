@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"database/sql"
 	"log/slog"
 	"net"
 	"net/http"
@@ -272,4 +273,28 @@ func TestPackPrintFailure(t *testing.T) {
 	d.raw.QueryRow(`SELECT id FROM shipments`).Scan(&id)
 	shipped := "/pack/PACK/shipments/" + id
 	b.post(shipped, shipped+"/print", url.Values{}).has(t, 503, "The label did not print", addr)
+}
+
+// TestPackWithoutABox: "No box" weighs the parcel without a tare, and a
+// box that is not on the list is refused naming it.
+func TestPackWithoutABox(t *testing.T) {
+	d := newPackEnv(t)
+	packingTestPickedOrder(t, d.db, d.raw, "SO-6", true, map[string]int64{"SKU-A": 1})
+	b := d.signIn("pat", app.Packer)
+	const screen = "/pack/PACK/orders/SO-6"
+	b.get(screen+"?box=-").has(t, 200, `value="-" checked`, `data-items="250000">250 g</dd>`)
+	if r := b.post(screen, screen+"/scan", url.Values{"code": {"SKU-A"}, "box": {"-"}}); r.Status != http.StatusSeeOther || r.Header.Get("Location") != screen+"?box=-" {
+		t.Fatalf("scan: %d %s", r.Status, r.Header.Get("Location"))
+	}
+	d.weigh(251_000)
+	b.post(screen, screen+"/verify", url.Values{"box": {"CRATE"}}).has(t, 404, `no box &#34;CRATE&#34;`)
+	if r := b.post(screen, screen+"/verify", url.Values{"box": {"-"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("verify without a box: %d %s", r.Status, r.Body)
+	}
+	var box sql.NullInt64
+	var expected int64
+	d.raw.QueryRow(`SELECT box_id, expected_mg FROM packages`).Scan(&box, &expected)
+	if box.Valid || expected != 250_000 {
+		t.Errorf("package box %v expected %d, want no box and 250 g", box, expected)
+	}
 }
