@@ -22,8 +22,9 @@ func claimTTL(d time.Duration) time.Duration {
 }
 
 // ClaimPickList gives the picker the list c.ListID, or with ListID 0 the
-// next one: the list the picker already holds (a reload gets it back),
-// else the oldest open list or one whose claim has expired. Errors:
+// next one: the list the picker already holds (a reload gets it back; a
+// claim that ran out still counts while nobody has taken the list), else
+// the oldest open list or one whose claim has expired. Errors:
 // not_found (no such list; no list waiting), conflict (held by someone
 // else until its claim expires; done or cancelled).
 func (db *DB) ClaimPickList(ctx context.Context, c app.PickClaim) (*app.PickList, error) {
@@ -41,8 +42,11 @@ func (tx *Tx) claimPickList(c app.PickClaim) (int64, error) {
 	now := ms(tx.Now)
 	id := c.ListID
 	if id == 0 {
-		err := tx.QueryRow(`SELECT id FROM pick_lists WHERE status = 'claimed' AND claimed_by = ? AND claim_expires_at >= ?
-			ORDER BY id LIMIT 1`, c.UserID, now).Scan(&id)
+		// The picker's own list first, even when its claim ran out: nobody
+		// has taken it since.
+		err := tx.QueryRow(`SELECT p.id FROM pick_lists p WHERE p.status = 'claimed' AND p.claimed_by = ?
+			AND EXISTS (SELECT 1 FROM pick_tasks t WHERE t.pick_list_id = p.id AND t.status = 'open')
+			ORDER BY p.id LIMIT 1`, c.UserID).Scan(&id)
 		if err == sql.ErrNoRows {
 			// A list whose stops were all cancelled (its orders were) is
 			// passed over: there is nothing to walk.
@@ -129,7 +133,7 @@ func (tx *Tx) renewClaim(id int64, ttl time.Duration) error {
 }
 
 // ReleasePickList gives a claim back: the list is open for the next
-// picker. Only its holder may release it, or anyone with r.Any (a
+// picker (done when none of its stops is open any more). Only its holder may release it, or anyone with r.Any (a
 // manager). Errors: not_found, conflict (not claimed), forbidden.
 func (db *DB) ReleasePickList(ctx context.Context, r app.PickRelease) (*app.PickList, error) {
 	_, err := db.w.Do(ctx, func(tx *Tx) (any, error) {
@@ -144,8 +148,14 @@ func (db *DB) ReleasePickList(ctx context.Context, r app.PickRelease) (*app.Pick
 			return nil, app.Errorf(app.EFORBIDDEN, "pick list %d is claimed by %s; only %s or a manager may release it",
 				st.id, st.holderFor, st.holderFor)
 		}
-		_, err = tx.Exec(`UPDATE pick_lists SET status = 'open', claimed_by = NULL, claimed_at = NULL, claim_expires_at = NULL
-			WHERE id = ?`, r.ListID)
+		// A list with no stop left to pick (its orders were cancelled) is
+		// finished rather than offered to the next picker.
+		_, err = tx.Exec(`UPDATE pick_lists SET claimed_by = NULL, claimed_at = NULL, claim_expires_at = NULL,
+				status = CASE WHEN EXISTS (SELECT 1 FROM pick_tasks t WHERE t.pick_list_id = ?1 AND t.status = 'open')
+					THEN 'open' ELSE 'done' END,
+				done_at = CASE WHEN EXISTS (SELECT 1 FROM pick_tasks t WHERE t.pick_list_id = ?1 AND t.status = 'open')
+					THEN NULL ELSE ?2 END
+			WHERE id = ?1`, r.ListID, ms(tx.Now))
 		return nil, err
 	})
 	if err != nil {

@@ -43,8 +43,10 @@ func (tx *Tx) taskRow(id int64) (taskRow, error) {
 }
 
 // startPick loads the task and checks that user holds its list and that
-// the stop is still to pick.
-func (tx *Tx) startPick(taskID, user int64) (taskRow, error) {
+// the stop is still to pick. A lot that may no longer be picked (held,
+// recalled) is refused unless short: a short pick of none of it is how the
+// picker passes it on to another lot.
+func (tx *Tx) startPick(taskID, user int64, short bool) (taskRow, error) {
 	t, err := tx.taskRow(taskID)
 	if err != nil {
 		return t, err
@@ -65,8 +67,8 @@ func (tx *Tx) startPick(taskID, user int64) (taskRow, error) {
 		return t, app.Errorf(app.ECONFLICT, "pick task %d no longer matches its allocation (%s): skip it and tell a manager", t.id, t.allocStatus)
 	case t.dest == 0:
 		return t, app.Errorf(app.ECONFLICT, "pick list %d has no destination for picked goods", t.list)
-	case t.lot != 0 && t.lotStatus != "available":
-		return t, app.Errorf(app.ECONFLICT, "lot %s of %s is %s and may not be picked: leave it and tell a manager", t.lotCode, t.sku, t.lotStatus)
+	case !short && t.lot != 0 && t.lotStatus != "available":
+		return t, app.Errorf(app.ECONFLICT, "lot %s of %s is %s and may not be picked: leave it and report a short pick of 0", t.lotCode, t.sku, t.lotStatus)
 	}
 	return t, nil
 }
@@ -80,7 +82,7 @@ func (tx *Tx) startPick(taskID, user int64) (taskRow, error) {
 func (db *DB) ConfirmPick(ctx context.Context, c app.PickConfirm) (*app.PickResult, error) {
 	c.Bin, c.SKU, c.Lot = strings.TrimSpace(c.Bin), strings.TrimSpace(c.SKU), strings.TrimSpace(c.Lot)
 	v, err := db.w.Do(ctx, func(tx *Tx) (any, error) {
-		t, err := tx.startPick(c.TaskID, c.UserID)
+		t, err := tx.startPick(c.TaskID, c.UserID, false)
 		if err != nil {
 			return nil, err
 		}
@@ -238,7 +240,7 @@ func (db *DB) ShortPick(ctx context.Context, s app.PickShort) (*app.PickResult, 
 	var added []int64
 	v, err := db.w.Do(ctx, func(tx *Tx) (any, error) {
 		added = added[:0]
-		t, err := tx.startPick(s.TaskID, s.UserID)
+		t, err := tx.startPick(s.TaskID, s.UserID, true)
 		if err != nil {
 			return nil, err
 		}
@@ -246,6 +248,10 @@ func (db *DB) ShortPick(ctx context.Context, s app.PickShort) (*app.PickResult, 
 		if s.Found < 0 || s.Found >= left {
 			return nil, app.FieldErrorf("found", "must be from 0 to %d: what is really in bin %s when less than the %d asked; confirm the pick when all are there",
 				left-1, t.bin, left)
+		}
+		badLot := t.lot != 0 && t.lotStatus != "available"
+		if badLot && s.Found > 0 {
+			return nil, app.FieldErrorf("found", "lot %s is %s and may not be picked: report 0 found, and another lot is allocated", t.lotCode, t.lotStatus)
 		}
 		r := &app.PickResult{}
 		if s.Found > 0 {
@@ -277,8 +283,11 @@ func (db *DB) ShortPick(ctx context.Context, s app.PickShort) (*app.PickResult, 
 			WHERE id = ?`, r.Backordered, r.Backordered, t.line); err != nil {
 			return nil, err
 		}
-		if r.CountRequest, err = tx.flagCount(&t, s, missing); err != nil {
-			return nil, err
+		// A lot that may not be picked is no miscount: no count request.
+		if !badLot {
+			if r.CountRequest, err = tx.flagCount(&t, s, missing); err != nil {
+				return nil, err
+			}
 		}
 		if err := tx.afterPick(&t, r, s.TTL); err != nil {
 			return nil, err

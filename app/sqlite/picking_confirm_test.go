@@ -224,3 +224,40 @@ func TestShortPickNothingFound(t *testing.T) {
 	}
 	f.checkReserved()
 }
+
+// TestShortPickRecalledLot: a lot recalled after its allocation may not be
+// picked; the picker shorts it with 0 found and the line is allocated from
+// the next lot (FEFO), without a count request.
+func TestShortPickRecalledLot(t *testing.T) {
+	f := newPickFixture(t)
+	f.receive("MILK", "A1-05", "L1", "2027-01-31", 5)
+	f.receive("MILK", "B1-02", "L2", "2027-02-28", 5)
+	f.release("SO-1", "", "", testLine{"MILK", 2})
+	p1 := f.users["picker1"]
+	l := f.claimOnly("SO-1", p1)
+	if l.Stops[0].Lot != "L1" {
+		t.Fatalf("FEFO allocated %+v", l.Stops[0])
+	}
+	var lotID int64
+	f.db.read.QueryRowContext(f.ctx, `SELECT id FROM lots WHERE code = 'L1'`).Scan(&lotID)
+	if _, err := f.db.ChangeLotStatus(f.ctx, app.LotStatusChange{LotID: lotID, Action: app.LotActionRecall, Reason: "supplier recall"}); err != nil {
+		t.Fatal(err)
+	}
+	task := l.Stops[0].ID
+	_, err := f.db.ConfirmPick(f.ctx, app.PickConfirm{TaskID: task, Bin: "A1-05", SKU: "MILK", Lot: "L1", Qty: 2, UserID: p1})
+	if app.ErrorCode(err) != app.ECONFLICT || !strings.Contains(err.Error(), "lot L1 of MILK is recalled") {
+		t.Fatalf("picking a recalled lot: %v", err)
+	}
+	_, err = f.db.ShortPick(f.ctx, app.PickShort{TaskID: task, Found: 1, UserID: p1})
+	if app.ErrorCode(err) != app.EINVALID || app.ErrorField(err) != "found" {
+		t.Fatalf("short pick of 1 of a recalled lot: %v", err)
+	}
+	r, err := f.db.ShortPick(f.ctx, app.PickShort{TaskID: task, Found: 0, UserID: p1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Reallocated) != 1 || r.Reallocated[0].Lot != "L2" || r.Reallocated[0].Location != "B1-02" || r.Backordered != 0 || r.CountRequest != 0 {
+		t.Fatalf("short of a recalled lot: %+v", r)
+	}
+	f.checkReserved()
+}

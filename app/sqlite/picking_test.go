@@ -259,6 +259,11 @@ func TestClaimExpiry(t *testing.T) {
 		t.Fatalf("picker2 at 08:20, claim renewed to 08:25: %v", err)
 	}
 	f.clock.advance(6 * time.Minute)
+	// Run out but not taken: picker1 asking again gets it back, renewed.
+	if l, err := claim(p1, 0); err != nil || l.ID != id || l.ClaimExpiresAt.Sub(f.clock.now()) != 15*time.Minute {
+		t.Fatalf("picker1 after the claim ran out: %+v %v", l, err)
+	}
+	f.clock.advance(16 * time.Minute)
 	if l, err := claim(p2, 0); err != nil || l.ID != id || l.ClaimedBy != "picker2" {
 		t.Fatalf("picker2 after expiry: %+v %v", l, err)
 	}
@@ -306,6 +311,14 @@ func TestClaimSkipsCancelled(t *testing.T) {
 	l, err := f.db.ClaimPickList(f.ctx, app.PickClaim{UserID: f.users["picker1"]})
 	if err != nil || l.Name != "Order SO-2" {
 		t.Fatalf("claimed %+v: %v", l, err)
+	}
+	// Taken by its id and given back, the empty list is done.
+	p2 := f.users["picker2"]
+	if _, err := f.db.ClaimPickList(f.ctx, app.PickClaim{ListID: l.ID - 1, UserID: p2}); err != nil {
+		t.Fatal(err)
+	}
+	if l, err := f.db.ReleasePickList(f.ctx, app.PickRelease{ListID: l.ID - 1, UserID: p2}); err != nil || l.Status != app.ListDone || l.OpenTasks != 0 {
+		t.Fatalf("released empty list: %+v %v", l, err)
 	}
 	f.checkReserved()
 }
