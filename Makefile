@@ -14,7 +14,7 @@ HTTP_ADDR ?= :8080
 # to start and says so.
 export GOFLAGS := -tags=sqlite_fts5
 
-.PHONY: run build test deps generate check-generated check-format vet fuzz bench bench-replication clean assets screenshots
+.PHONY: run build test deps generate check-generated check-format vet fuzz bench bench-orders bench-replication clean assets screenshots
 
 ## run: build and start depot on a demo warehouse (demo/depot.db) at https://localhost:8443
 ## (its CA and install steps at http://localhost:8080/ca); prints the URL and the owner's password
@@ -33,6 +33,7 @@ build:
 FUZZERS := \
 	./app/:FuzzDecodePostMovement:500000 \
 	./app/:FuzzParseImport:50000 \
+	./app/:FuzzNewOrder:100000 \
 	./app/web/:FuzzParseScan:100000 \
 	./hardware/scanner/:FuzzDecode:100000 \
 	./hardware/scanner/:FuzzLineDecoder:100000 \
@@ -109,6 +110,11 @@ fuzz:
 bench: build
 	@mkdir -p bench
 	./$(BIN) bench --db bench/depot.db
+
+## bench-orders: release and allocate a day of 5,000 orders of 3 lines at top scale (bench/orders.db)
+bench-orders: build
+	@mkdir -p bench
+	./$(BIN) bench --db bench/orders.db --orders 5000
 
 ## bench-replication: replication lag under a steady 1,000 postings/s (S3 on a local versitygw)
 bench-replication:

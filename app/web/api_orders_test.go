@@ -15,25 +15,31 @@ import (
 	"depot/app/web"
 )
 
-// newOrdersEnv is the API with the order service, a site WH with bin A-01
-// holding 5 BOLT, and SKU NUT without stock.
+// newOrdersEnv is the API with the order service over stockBolts.
 func newOrdersEnv(t *testing.T) *env {
 	t.Helper()
 	e := newEnv(t, func(s *web.Services) { s.Orders = s.Ledger.(*sqlite.DB) })
+	stockBolts(t, e.db)
+	return e
+}
+
+// stockBolts makes a site WH with bin A-01 holding 5 BOLT, and SKU NUT
+// without stock.
+func stockBolts(t testing.TB, db *sqlite.DB) {
+	t.Helper()
 	ctx := context.Background()
-	if _, err := e.db.CreateProduct(ctx, app.NewProduct{Name: "Bolt", Variants: []app.NewVariant{{SKU: "BOLT"}, {SKU: "NUT"}}}); err != nil {
+	if _, err := db.CreateProduct(ctx, app.NewProduct{Name: "Bolt", Variants: []app.NewVariant{{SKU: "BOLT"}, {SKU: "NUT"}}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, l := range []app.NewLocation{{Code: "WH", Kind: app.KindSite}, {Code: "A-01", Kind: app.KindBin, Parent: "WH"}} {
-		if _, err := e.db.CreateLocation(ctx, l); err != nil {
+		if _, err := db.CreateLocation(ctx, l); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, _, err := e.db.PostMovement(ctx, app.PostMovement{Kind: app.Receive, IdempotencyKey: "r1",
+	if _, _, err := db.PostMovement(ctx, app.PostMovement{Kind: app.Receive, IdempotencyKey: "r1",
 		Lines: []app.MovementLine{{SKU: "BOLT", Qty: 5, To: "A-01"}}}); err != nil {
 		t.Fatal(err)
 	}
-	return e
 }
 
 func TestOrdersAPI(t *testing.T) {

@@ -94,18 +94,7 @@ func TestReleaseOpenOrdersButton(t *testing.T) {
 	e := newUIEnv(t, false)
 	b := e.owner()
 	ctx := context.Background()
-	if _, err := e.db.CreateProduct(ctx, app.NewProduct{Name: "Bolt", Variants: []app.NewVariant{{SKU: "BOLT"}}}); err != nil {
-		t.Fatal(err)
-	}
-	for _, l := range []app.NewLocation{{Code: "WH", Kind: app.KindSite}, {Code: "A-01", Kind: app.KindBin, Parent: "WH"}} {
-		if _, err := e.db.CreateLocation(ctx, l); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, _, err := e.db.PostMovement(ctx, app.PostMovement{Kind: app.Receive, IdempotencyKey: "r1",
-		Lines: []app.MovementLine{{SKU: "BOLT", Qty: 5, To: "A-01"}}}); err != nil {
-		t.Fatal(err)
-	}
+	stockBolts(t, e.db)
 	for i, n := range []string{"SO-1", "SO-2", "SO-3"} {
 		o := app.NewOrder{Number: n, Priority: int64(i), Lines: []app.NewOrderLine{{SKU: "BOLT", Qty: 2}}}
 		if _, _, err := e.db.CreateOrder(ctx, o); err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"time"
 
 	"depot/app"
@@ -89,6 +90,9 @@ func benchOrders(ctx context.Context, cfg *benchConfig, count, lines int, stdout
 		return fmt.Errorf("%d of %d orders failed to release", res.Failed, count)
 	}
 	if asJSON {
+		round := func(v float64, places float64) float64 { p := math.Pow(10, places); return math.Round(v*p) / p }
+		res.ReleaseS, res.EnterS, res.VerifyS = round(res.ReleaseS, 3), round(res.EnterS, 3), round(res.VerifyS, 3)
+		res.OrdersPerS, res.LinesPerS, res.PerCommit = round(res.OrdersPerS, 0), round(res.LinesPerS, 0), round(res.PerCommit, 1)
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(res)
