@@ -116,7 +116,7 @@ func TestPackStationScreen(t *testing.T) {
 	b.get("/pack/NOPE").has(t, 404, `no station &#34;NOPE&#34; is running`)
 	const screen = "/pack/PACK/orders/SO-1"
 	b.get(screen).has(t, 200, `data-sku="SKU-A"`, `<strong>0</strong> of 3`, `id="pack-expected" data-items="840000">990 g</dd>`,
-		`value="BOX-M" checked`, `sse-connect="/devices/events"`)
+		`value="BOX-M" checked`, `sse-connect="/devices/events"`, `id="pack-auto"`, `/static/pack.js`)
 
 	scan := func(code string) *response {
 		t.Helper()

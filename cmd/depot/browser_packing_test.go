@@ -182,6 +182,9 @@ func labelBarcodes(t *testing.T, zpl string) []string {
 	return texts
 }
 
+// kg writes mg as the simulated scale's form takes it: "1.064 kg".
+func kg(mg int64) string { return fmt.Sprintf("%d.%03d kg", mg/1_000_000, mg%1_000_000/1000) }
+
 // storedLabels returns the simulated printer's labels, oldest first.
 func storedLabels(t *testing.T, dir string) []string {
 	t.Helper()
@@ -205,7 +208,7 @@ func storedLabels(t *testing.T, dir string) []string {
 // simulated scale at the right weight: the label arrives at the simulated
 // printer and decodes to the order and tracking numbers, and the shipment
 // is posted. The same with one unit missing: blocked, and the cause says
-// one unit of that item is missing.
+// one unit of that item is missing; with the unit back in, Verify ships it.
 func TestBrowserPacking(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "depot.db")
@@ -287,12 +290,13 @@ func TestBrowserPacking(t *testing.T) {
 			exp *= 1000
 		}
 		expectedMg = int64(exp*1000 + 0.5)
-		w := weightFor(expectedMg)
-		text := fmt.Sprintf("%d.%03d kg", w/1_000_000, w%1_000_000/1000)
-		weigh(text)
-		waitText(t, ctx, ".pack-live .weight", text+" stable") // live, over the event stream
 		shot(t, ctx, "pack", 1280)
-		press(t, ctx, "#pack-verify-button")
+		// The parcel goes on the scale: its new stable weight, live on the
+		// screen over the event stream, submits the check by itself.
+		if !eval[bool](t, ctx, `document.querySelector("#pack-auto").checked`) {
+			t.Fatal("verifying by itself is off")
+		}
+		weigh(kg(weightFor(expectedMg)))
 		waitJS(t, ctx, `!!document.querySelector("[data-tracking]") || !!document.querySelector("#pack-result")`, "the verdict")
 		return expectedMg
 	}
@@ -330,7 +334,7 @@ func TestBrowserPacking(t *testing.T) {
 	}
 
 	// One glass jar missing from the box: blocked, with the cause.
-	pack("SO-7002", map[string]int64{"JAR-GRN": 2, "SK-BLK-M": 1}, func(e int64) int64 { return e - 420_000 + 3_000 })
+	exp2 := pack("SO-7002", map[string]int64{"JAR-GRN": 2, "SK-BLK-M": 1}, func(e int64) int64 { return e - 420_000 + 3_000 })
 	waitText(t, ctx, "#pack-result [data-cause]", "1 x JAR-GRN (420 g) missing")
 	waitText(t, ctx, "#pack-result [data-diff]", "-417 g")
 	shot(t, ctx, "pack-failed", 360)
@@ -347,5 +351,18 @@ func TestBrowserPacking(t *testing.T) {
 	pk := sh[0].(map[string]any)["packages"].([]any)
 	if len(pk) != 1 || pk[0].(map[string]any)["pass"] != false || pk[0].(map[string]any)["cause"] != "1 x JAR-GRN (420 g) missing" {
 		t.Errorf("the failed weighing is not recorded: %v", pk)
+	}
+
+	// The jar goes in; with a failed check on the screen nothing submits
+	// by itself: the packer presses Verify.
+	weigh(kg(exp2 + 1_000))
+	waitText(t, ctx, ".pack-live .weight", kg(exp2+1_000)+" stable")
+	if !eval[bool](t, ctx, `!!document.querySelector("#pack-result")`) {
+		t.Fatal("the failed check left the screen by itself")
+	}
+	press(t, ctx, "#pack-verify-button")
+	waitText(t, ctx, ".flash", "Shipped SO-7002: label and slip printed.")
+	if n := len(storedLabels(t, labels)); n != 4 {
+		t.Errorf("%d labels stored after the second parcel, want 4", n)
 	}
 }

@@ -24,3 +24,31 @@
     if (f) f.focus();
   });
 })();
+
+// Verify by itself: once every item is in and no failed check is on the
+// screen, a new stable weight from the scale (the live part, swapped in by
+// the event stream) submits the check, once per page. Off and on is kept
+// per browser.
+(function () {
+  "use strict";
+  var auto = document.getElementById("pack-auto");
+  var form = document.getElementById("pack-verify");
+  var live = document.querySelector(".pack-live");
+  if (!auto || !form || !live) return;
+  auto.checked = localStorage.getItem("depot.pack.auto") !== "off";
+  auto.addEventListener("change", function () { localStorage.setItem("depot.pack.auto", auto.checked ? "on" : "off"); });
+  function weight() {
+    var w = live.querySelector(".weight");
+    return w ? w.textContent.trim() : "";
+  }
+  var first = weight(), sent = false;
+  new MutationObserver(function () {
+    var text = weight();
+    if (sent || !auto.checked || text === first) return;
+    if (!document.getElementById("pack-ready") || document.getElementById("pack-result")) return;
+    var m = /^(-?[0-9.]+) [a-z]+ stable$/.exec(text);
+    if (!m || !(parseFloat(m[1]) > 0)) return;
+    sent = true;
+    form.requestSubmit ? form.requestSubmit() : form.submit();
+  }).observe(live, { childList: true, subtree: true, characterData: true });
+})();
