@@ -27,6 +27,7 @@ func (s *server) packUIRoutes(r chi.Router) {
 	pack := r.With(s.page(app.PackOrders))
 	pack.Get("/pack", s.html(s.packStationsPage))
 	pack.Get("/pack/{station}", s.html(s.packStartPage))
+	pack.Get("/pack/{station}/scans", s.html(s.packScans))
 	pack.Get("/pack/{station}/orders/{order}", s.html(s.packPage))
 	pack.Post("/pack/{station}/orders/{order}/scan", s.html(s.packScan))
 	pack.Post("/pack/{station}/orders/{order}/verify", s.html(s.packVerify))

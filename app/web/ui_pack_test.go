@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bufio"
 	"context"
 	"database/sql"
 	"log/slog"
@@ -50,7 +51,7 @@ func newPackEnvPrinter(t *testing.T, printer string) *packEnv {
 	if printer == "" {
 		printer = "sim:zebra?dir=" + d.labels
 	}
-	cfg := `{"scale":"sim:nci?weight=0.000kg","printer":"` + printer + `"}`
+	cfg := `{"scale":"sim:nci?weight=0.000kg","scanner":"sim:scanner","printer":"` + printer + `"}`
 	l, err := d.db.SetLocationAttribute(ctx, "PACK", station.AttributeKey, []byte(cfg))
 	if err != nil {
 		t.Fatal(err)
@@ -297,4 +298,56 @@ func TestPackWithoutABox(t *testing.T) {
 	if box.Valid || expected != 250_000 {
 		t.Errorf("package box %v expected %d, want no box and 250 g", box, expected)
 	}
+}
+
+// TestPackStationScanner: a scan of the station's own scanner (here the
+// simulated serial one) reaches the packing screen's event stream with its
+// AIM prefix; scans from before the stream opened do not.
+func TestPackStationScanner(t *testing.T) {
+	d := newPackEnv(t)
+	b := d.signIn("pat", app.Packer)
+	st, _ := d.mgr.Station("PACK")
+	if err := st.ScannerSim().Scan("OLD-SCAN"); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for st.State().Scans != 1 {
+		if time.Now().After(deadline) {
+			t.Fatal("the station never read the first scan")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", d.srv.URL+"/pack/PACK/scans", nil)
+	res, err := b.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "text/event-stream" {
+		t.Fatalf("stream: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	rd := bufio.NewReader(res.Body)
+	readUntil := func(prefix string) string {
+		t.Helper()
+		for {
+			line, err := rd.ReadString('\n')
+			if err != nil {
+				t.Fatalf("reading the stream for %q: %v", prefix, err)
+			}
+			if strings.HasPrefix(line, prefix) {
+				return strings.TrimSpace(line)
+			}
+		}
+	}
+	readUntil(": connected")
+	if err := st.ScannerSim().Scan("]C1010950600013435210LOT7"); err != nil {
+		t.Fatal(err)
+	}
+	readUntil("event: scan")
+	if got := readUntil("data: "); got != `data: {"code":"]C1010950600013435210LOT7"}` {
+		t.Errorf("scan event %s", got)
+	}
+	b.get("/pack/B9/scans").has(t, 404, "no station")
 }

@@ -204,7 +204,8 @@ func storedLabels(t *testing.T, dir string) []string {
 // TestBrowserPacking is issue 6's acceptance test in chromium against the
 // real `depot serve --demo`: an order entered, released in the order page,
 // picked by scanner bursts on the picker's screen into PACK, packed at the
-// demo's simulated station by scans (a wrong item refused), weighed on the
+// demo's simulated station by scans (one through the station's own
+// simulated scanner; a wrong item refused), weighed on the
 // simulated scale at the right weight: the label arrives at the simulated
 // printer and decodes to the order and tracking numbers, and the shipment
 // is posted. The same with one unit missing: blocked, and the cause says
@@ -234,7 +235,9 @@ func TestBrowserPacking(t *testing.T) {
 	}
 
 	// order -> release: entered through the API, released in the browser.
-	pack := func(number string, lines map[string]int64, weightFor func(expectedMg int64) int64) (expectedMg int64) {
+	// atStation is a SKU whose first unit is scanned with the station's own
+	// (simulated serial) scanner instead of the browser's keyboard wedge.
+	pack := func(number string, lines map[string]int64, atStation string, weightFor func(expectedMg int64) int64) (expectedMg int64) {
 		t.Helper()
 		var ls []string
 		for sku, q := range lines {
@@ -277,7 +280,13 @@ func TestBrowserPacking(t *testing.T) {
 		waitText(t, ctx, "#pack-alert", "WRONG ITEM: JAR-RED is not on order "+number)
 		for sku, q := range lines {
 			for i := int64(1); i <= q; i++ {
-				scanReady(t, ctx, "#f-code", sku)
+				if sku == atStation && i == 1 {
+					waitJS(t, ctx, `!!window.depotPackScans && window.depotPackScans.readyState === 1`, "the station's scan stream")
+					fill(t, devices, "scan at the station", map[string]string{"dev-5041434b-data": sku}, "form.sim-scan button[type=submit]")
+					waitText(t, devices, ".flash", "read "+sku)
+				} else {
+					scanReady(t, ctx, "#f-code", sku)
+				}
 				waitText(t, ctx, ".flash", fmt.Sprintf("Packed 1 x %s: %d of %d.", sku, i, q))
 			}
 		}
@@ -302,7 +311,7 @@ func TestBrowserPacking(t *testing.T) {
 	}
 
 	// The right weight: shipped, the label printed and decodable.
-	exp := pack("SO-7001", map[string]int64{"MUG-BLK": 2, "TS-BLK-S": 1}, func(e int64) int64 { return e + 4_000 })
+	exp := pack("SO-7001", map[string]int64{"MUG-BLK": 2, "TS-BLK-S": 1}, "TS-BLK-S", func(e int64) int64 { return e + 4_000 })
 	if exp != 2*350_000+180_000+180_000 {
 		t.Errorf("expected weight %d mg, want 2 mugs, a T-shirt and the carton", exp)
 	}
@@ -334,7 +343,7 @@ func TestBrowserPacking(t *testing.T) {
 	}
 
 	// One glass jar missing from the box: blocked, with the cause.
-	exp2 := pack("SO-7002", map[string]int64{"JAR-GRN": 2, "SK-BLK-M": 1}, func(e int64) int64 { return e - 420_000 + 3_000 })
+	exp2 := pack("SO-7002", map[string]int64{"JAR-GRN": 2, "SK-BLK-M": 1}, "", func(e int64) int64 { return e - 420_000 + 3_000 })
 	waitText(t, ctx, "#pack-result [data-cause]", "1 x JAR-GRN (420 g) missing")
 	waitText(t, ctx, "#pack-result [data-diff]", "-417 g")
 	shot(t, ctx, "pack-failed", 360)

@@ -1,15 +1,33 @@
 // The packing station: a scan lands in the page's scan field wherever the
-// focus is (after choosing a box, the focus is on its radio button), and
-// the expected weight follows the chosen box.
+// focus is (after choosing a box, the focus is on its radio button), the
+// station's own scanner (serial, HID or simulated: it types into no
+// browser) arrives over an event stream and goes the same way, and the
+// expected weight follows the chosen box.
 (function () {
   "use strict";
+  function field() { return document.getElementById("f-code") || document.getElementById("f-order"); }
+  function submit(f, code) {
+    f.value = code;
+    f.form.requestSubmit ? f.form.requestSubmit() : f.form.submit();
+  }
   document.addEventListener("scan", function (e) {
-    var f = document.getElementById("f-code") || document.getElementById("f-order");
+    var f = field();
     if (!f || e.target === f) return;
     e.preventDefault();
-    f.value = e.detail.code;
-    f.form.requestSubmit ? f.form.requestSubmit() : f.form.submit();
+    submit(f, e.detail.code);
   });
+  var form = document.querySelector("form[data-scans]");
+  if (form && window.EventSource) {
+    var sent = false;
+    var es = new EventSource(form.getAttribute("data-scans"));
+    window.depotPackScans = es;
+    es.addEventListener("scan", function (e) {
+      var f = field();
+      if (!f || sent) return;
+      sent = true; // one scan per page: the next page listens again
+      submit(f, JSON.parse(e.data).code);
+    });
+  }
   function grams(mg) {
     if (mg >= 1000000) return (mg / 1000000).toFixed(3) + " kg";
     return String(Math.round(mg) / 1000) + " g";
