@@ -34,6 +34,8 @@ FUZZERS := \
 	./app/:FuzzDecodePostMovement:500000 \
 	./app/:FuzzParseImport:50000 \
 	./app/:FuzzNewOrder:100000 \
+	./app/:FuzzShipOrder:100000 \
+	./app/:FuzzVerifyPackage:50000 \
 	./app/web/:FuzzParseScan:100000 \
 	./hardware/scanner/:FuzzDecode:100000 \
 	./hardware/scanner/:FuzzLineDecoder:100000 \
