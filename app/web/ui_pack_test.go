@@ -210,6 +210,14 @@ func TestPackVerifyNeedsAParcel(t *testing.T) {
 	if r := b.post(screen, screen+"/scan", url.Values{"code": {"SKU-B"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("scan: %d", r.Status)
 	}
+	// Start over: the scans are forgotten, and counted again.
+	if r := b.post(screen, screen+"/reset", url.Values{"box": {"BOX-M"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("reset: %d %s", r.Status, r.Body)
+	}
+	b.get(screen).has(t, 200, "Order SO-3 starts over", `<strong>0</strong> of 1`)
+	if r := b.post(screen, screen+"/scan", url.Values{"code": {"SKU-B"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("scan again: %d", r.Status)
+	}
 	d.weigh(0)
 	b.post(screen, screen+"/verify", url.Values{"box": {"BOX-M"}}).has(t, 400, "the scale reads 0.000 kg: put the parcel on the scale")
 	if n := d.count("packages"); n != 0 {
