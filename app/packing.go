@@ -340,6 +340,14 @@ func DepotTracking(shipmentID int64) string {
 	return "DPT" + digits + string(GS1CheckDigit(digits))
 }
 
+// WeightTolerance is a variant's own packing tolerance; a nil part is
+// the site's.
+type WeightTolerance struct {
+	SKU   string `json:"sku"`
+	AbsMg *int64 `json:"abs_mg"`
+	PctBP *int64 `json:"pct_bp"`
+}
+
 // PackingService packs and ships orders at the packing station and
 // through the API.
 type PackingService interface {
@@ -347,6 +355,11 @@ type PackingService interface {
 	// SaveBox creates the box or updates the one with its code.
 	SaveBox(ctx context.Context, b Box) (*Box, error)
 	PackTolerance(ctx context.Context) (packcheck.Tolerance, error)
+	// WeightTolerances lists the variants' own tolerances by SKU.
+	WeightTolerances(ctx context.Context) ([]WeightTolerance, error)
+	// SetWeightTolerance sets a variant's own tolerance (both nil:
+	// removes it). Errors: not_found (SKU), invalid.
+	SetWeightTolerance(ctx context.Context, sku string, absMg, pctBP *int64) error
 	// ShipFrom is the sender's address for labels (settings key
 	// ShipFromKey); nil when none is set.
 	ShipFrom(ctx context.Context) ([]string, error)

@@ -114,12 +114,41 @@ func (db *DB) SetShipFrom(ctx context.Context, lines []string) error {
 	return db.setSetting(ctx, app.ShipFromKey, lines)
 }
 
+// WeightTolerances lists the variants' own packing tolerances by SKU.
+func (db *DB) WeightTolerances(ctx context.Context) ([]app.WeightTolerance, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT v.sku, t.abs_mg, t.pct_bp FROM weight_tolerances t
+		JOIN variants v ON v.id = t.variant_id ORDER BY v.sku`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []app.WeightTolerance
+	for rows.Next() {
+		var w app.WeightTolerance
+		var abs, pct sql.NullInt64
+		if err := rows.Scan(&w.SKU, &abs, &pct); err != nil {
+			return nil, err
+		}
+		if abs.Valid {
+			w.AbsMg = &abs.Int64
+		}
+		if pct.Valid {
+			w.PctBP = &pct.Int64
+		}
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}
+
 // SetWeightTolerance gives a variant its own packing tolerance over the
 // site's; a nil part falls back to the site's, and both nil removes the
 // override. Errors: not_found (SKU), invalid.
 func (db *DB) SetWeightTolerance(ctx context.Context, sku string, absMg, pctBP *int64) error {
 	if (absMg != nil && (*absMg < 0 || *absMg > 100_000_000)) || (pctBP != nil && (*pctBP < 0 || *pctBP > 10_000)) {
 		return app.FieldErrorf("tolerance", "must be 0 to 100 kg and 0 to 100 %%")
+	}
+	if sku = strings.TrimSpace(sku); sku == "" {
+		return app.FieldErrorf("sku", "is required: the variant whose tolerance this is")
 	}
 	_, err := db.w.Do(ctx, func(tx *Tx) (any, error) {
 		var id int64

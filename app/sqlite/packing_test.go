@@ -439,3 +439,41 @@ func TestBoxesAndTolerance(t *testing.T) {
 		t.Errorf("200 %%: %v", err)
 	}
 }
+
+// TestVariantTolerance: a variant's own tolerance changes the verdict of
+// its parcels, and the list shows it.
+func TestVariantTolerance(t *testing.T) {
+	ctx := context.Background()
+	db, _, _ := packingTestDB(t)
+	packingTestOrder(t, db, "SO-T", false, packingTestLine{"SKU-A", 1})
+	check := func() *app.Verification {
+		t.Helper()
+		v, err := db.VerifyPackage(ctx, app.VerifyPackage{Order: "SO-T", Box: "BOX-M", WeightMg: 440_000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if v := check(); v.Pass || v.ToleranceMg != 20_000 {
+		t.Fatalf("40 g heavy with the site's 20 g: %+v", v)
+	}
+	abs := int64(60_000)
+	if err := db.SetWeightTolerance(ctx, "sku-a", &abs, nil); err != nil {
+		t.Fatal(err)
+	}
+	if v := check(); !v.Pass || v.ToleranceMg != 60_000 {
+		t.Errorf("with SKU-A's own 60 g: %+v", v)
+	}
+	list, err := db.WeightTolerances(ctx)
+	if err != nil || len(list) != 1 || list[0].SKU != "SKU-A" || *list[0].AbsMg != 60_000 || list[0].PctBP != nil {
+		t.Errorf("overrides: %+v %v", list, err)
+	}
+	err = db.SetWeightTolerance(ctx, "SKU-Q", &abs, nil)
+	wantCode(t, "unknown SKU", err, app.ENOTFOUND, `no variant has SKU "SKU-Q"`)
+	if err := db.SetWeightTolerance(ctx, "SKU-A", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if v := check(); v.Pass {
+		t.Errorf("after removing the override: %+v", v)
+	}
+}

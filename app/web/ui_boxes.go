@@ -25,7 +25,12 @@ func (s *server) boxesModel(r *http.Request) (views.BoxesModel, error) {
 	if err != nil {
 		return views.BoxesModel{}, err
 	}
-	return views.BoxesModel{Boxes: boxes, Form: views.Form{Values: map[string]string{}},
+	overrides, err := p.WeightTolerances(r.Context())
+	if err != nil {
+		return views.BoxesModel{}, err
+	}
+	return views.BoxesModel{Boxes: boxes, Form: views.Form{Values: map[string]string{}}, Overrides: overrides,
+		Variant:   views.Form{Values: map[string]string{}},
 		Tolerance: views.Form{Values: map[string]string{"abs_g": formatDecimal(t.AbsMg, 3, 0), "pct": formatDecimal(t.PctBP, 2, 0)}}}, nil
 }
 
@@ -108,6 +113,49 @@ func (s *server) saveTolerance(w http.ResponseWriter, r *http.Request) error {
 		return s.refuse(w, r, f, err, page)
 	}
 	s.setFlash(w, fmt.Sprintf("Packing tolerance saved: %s or %s %%, whichever is larger.", packcheck.FormatMg(t.AbsMg), formatDecimal(t.PctBP, 2, 0)))
+	http.Redirect(w, r, "/boxes", http.StatusSeeOther)
+	return nil
+}
+
+// saveVariantTolerance handles POST /boxes/variants: a variant's own
+// tolerance in grams and percent; an empty part is the site's, both empty
+// remove it.
+func (s *server) saveVariantTolerance(w http.ResponseWriter, r *http.Request) error {
+	f := formOf(r, "sku", "v_abs_g", "v_pct")
+	m, err := s.boxesModel(r)
+	if err != nil {
+		return err
+	}
+	page := func(f views.Form) templ.Component {
+		m.Variant = f
+		return views.Boxes(s.pageFor(w, r, "Boxes"), m)
+	}
+	if f.Value("sku") == "" {
+		return s.refuse(w, r, f, app.FieldErrorf("sku", "is required: the variant whose tolerance this is"), page)
+	}
+	part := func(field string, scale int, max int64, what string) (*int64, error) {
+		if f.Value(field) == "" {
+			return nil, nil
+		}
+		n, err := boundedDecimal(field, f.Value(field), scale, max, what)
+		return &n, err
+	}
+	abs, err := part("v_abs_g", 3, 100_000_000, "a weight in grams, like 40 or 7.5")
+	if err != nil {
+		return s.refuse(w, r, f, err, page)
+	}
+	pct, err := part("v_pct", 2, 10_000, "a percentage, like 5 or 2.5")
+	if err != nil {
+		return s.refuse(w, r, f, err, page)
+	}
+	if err := s.Packing.SetWeightTolerance(r.Context(), f.Value("sku"), abs, pct); err != nil {
+		return s.refuse(w, r, f, err, page)
+	}
+	if abs == nil && pct == nil {
+		s.setFlash(w, fmt.Sprintf("%s uses the site's tolerance again.", f.Value("sku")))
+	} else {
+		s.setFlash(w, fmt.Sprintf("Tolerance of %s saved.", f.Value("sku")))
+	}
 	http.Redirect(w, r, "/boxes", http.StatusSeeOther)
 	return nil
 }

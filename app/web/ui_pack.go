@@ -39,6 +39,7 @@ func (s *server) packUIRoutes(r chi.Router) {
 	boxes.Get("/boxes", s.html(s.boxesPage))
 	boxes.Post("/boxes", s.html(s.saveBox))
 	boxes.Post("/boxes/tolerance", s.html(s.saveTolerance))
+	boxes.Post("/boxes/variants", s.html(s.saveVariantTolerance))
 }
 
 // packStationOf returns the running station named by the {station} path

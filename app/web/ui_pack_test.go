@@ -249,6 +249,26 @@ func TestBoxesPage(t *testing.T) {
 		t.Fatalf("save tolerance: %d %s", r.Status, r.Body)
 	}
 	b.get("/boxes").has(t, 200, "Packing tolerance saved: 15 g or 1.5 %", `value="15"`, `value="1.5"`)
+	// A variant's own tolerance: an unknown SKU and a bad number are
+	// refused by field; saved, it is listed; both parts empty remove it.
+	b.post("/boxes", "/boxes/variants", url.Values{"sku": {"SKU-Z"}, "v_abs_g": {"60"}}).has(t, 404, `id="f-sku-error"`, `value="60"`)
+	b.post("/boxes", "/boxes/variants", url.Values{"sku": {"SKU-A"}, "v_pct": {"x"}}).has(t, 400, `id="f-v_pct-error"`)
+	if r := b.post("/boxes", "/boxes/variants", url.Values{"sku": {"SKU-A"}, "v_abs_g": {"60"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("save variant tolerance: %d %s", r.Status, r.Body)
+	}
+	b.get("/boxes").has(t, 200, "Tolerance of SKU-A saved.", `<td class="sku">SKU-A</td><td class="num">60 g</td><td class="num">site&#39;s</td>`)
+	var abs sql.NullInt64
+	var pct sql.NullInt64
+	d.raw.QueryRow(`SELECT abs_mg, pct_bp FROM weight_tolerances`).Scan(&abs, &pct)
+	if abs.Int64 != 60_000 || pct.Valid {
+		t.Errorf("stored override abs %v pct %v", abs, pct)
+	}
+	if r := b.post("/boxes", "/boxes/variants", url.Values{"sku": {"SKU-A"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("remove variant tolerance: %d", r.Status)
+	}
+	if n := d.count("weight_tolerances"); n != 0 {
+		t.Errorf("%d overrides after removing", n)
+	}
 	d.signIn("pat", app.Packer).get("/boxes").has(t, 403)
 }
 
