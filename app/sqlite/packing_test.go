@@ -477,3 +477,43 @@ func TestVariantTolerance(t *testing.T) {
 		t.Errorf("after removing the override: %+v", v)
 	}
 }
+
+// TestShipRace: ten packers ship the same order at the same instant (two
+// stations, the API): exactly one shipment leaves, the others are refused,
+// and the stock left PACK once.
+func TestShipRace(t *testing.T) {
+	ctx := context.Background()
+	db, packer, _ := packingTestDB(t)
+	packingTestOrder(t, db, "SO-R", true, packingTestLine{"SKU-A", 2})
+	start := make(chan struct{})
+	errs := make(chan error, 10)
+	for i := range 10 {
+		go func() {
+			<-start
+			_, err := db.ShipOrder(ctx, app.ShipOrder{Order: "SO-R", IdempotencyKey: fmt.Sprintf("race-%d", i), UserID: packer.ID,
+				Packages: []app.ShipPackage{{Box: "BOX-M", WeightMg: 650_000}}})
+			errs <- err
+		}()
+	}
+	close(start)
+	var ok int
+	for range 10 {
+		err := <-errs
+		switch {
+		case err == nil:
+			ok++
+		case app.ErrorCode(err) == app.ECONFLICT && strings.Contains(err.Error(), "order SO-R is shipped"):
+		default:
+			t.Errorf("a racing ship: %v", err)
+		}
+	}
+	if ok != 1 {
+		t.Errorf("%d shipments left, want 1", ok)
+	}
+	if n := packingTestCount(t, db, `SELECT count(*) FROM movements WHERE kind = 'ship'`); n != 1 {
+		t.Errorf("%d ship movements", n)
+	}
+	if on, res := packingTestLevel(t, db, "SKU-A", "PACK"); on != 0 || res != 0 {
+		t.Errorf("PACK after the race: on hand %d reserved %d", on, res)
+	}
+}
