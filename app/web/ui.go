@@ -145,6 +145,7 @@ func (s *server) uiRoutes(r chi.Router) {
 		s.purchasingUIRoutes(r)
 		s.labelsUIRoutes(r)
 		s.putawayUIRoutes(r)
+		s.packUIRoutes(r)
 		s.pickingUIRoutes(r)
 		read.Get("/import", s.html(s.importPage))
 		read.Get("/export/{kind}.csv", s.html(s.export))
