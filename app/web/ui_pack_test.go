@@ -124,7 +124,7 @@ func TestPackStationScreen(t *testing.T) {
 		return b.post(screen, screen+"/scan", url.Values{"code": {code}, "box": {"BOX-M"}})
 	}
 	scan("SKU-C").has(t, 409, `id="pack-alert"`, "WRONG ITEM: SKU-C is not on order SO-1; put it aside", `value="SKU-C"`)
-	scan("NOPE-42").has(t, 400, `is not a SKU, GTIN or case barcode`)
+	scan("NOPE-42").has(t, 404, `is not a SKU, GTIN, case barcode, location or lot`)
 	for _, code := range []string{"SKU-A", "SKU-A", "SKU-B", "SKU-A"} {
 		if r := scan(code); r.Status != http.StatusSeeOther || r.Header.Get("Location") != screen+"?box=BOX-M" {
 			t.Fatalf("scan %s: %d %s", code, r.Status, r.Body)
