@@ -36,6 +36,8 @@ FUZZERS := \
 	./app/:FuzzParseScan:100000 \
 	./app/:FuzzNewOrder:100000 \
 	./app/:FuzzDecodePostReceipt:100000 \
+	./app/:FuzzShipOrder:100000 \
+	./app/:FuzzVerifyPackage:50000 \
 	./hardware/scanner/:FuzzDecode:100000 \
 	./hardware/scanner/:FuzzLineDecoder:100000 \
 	./hardware/scanner/:FuzzReportDecoder:100000 \

@@ -57,6 +57,9 @@ const (
 	// ManageTransfers is shipping and receiving transfers between sites
 	// and receiving customer returns.
 	ManageTransfers Action = "manage_transfers"
+	// UseFloor is opening the floor hub, whose tiles each need their own
+	// action: every role that works on the floor has it.
+	UseFloor Action = "use_floor"
 )
 
 // PostAction is the action of posting a movement of kind k.
@@ -66,12 +69,12 @@ var grants = map[Role][]Action{
 	Manager: {ReadStock, EditCatalog, EditLocations, ManageAccounts, ViewReplication, ChangeLotStatus,
 		PostAction(Receive), PostAction(Move), PostAction(Ship), PostAction(Adjust),
 		PostAction(Count), PostAction(Return), PostAction(Reversal),
-		ManagePurchasing, ReceiveGoods, ManageOrders, PickOrders, PackOrders, OverrideWeight, ManageTransfers},
+		ManagePurchasing, ReceiveGoods, ManageOrders, PickOrders, PackOrders, OverrideWeight, ManageTransfers, UseFloor},
 	Clerk: {ReadStock, PostAction(Receive), PostAction(Move), PostAction(Ship),
 		PostAction(Adjust), PostAction(Count), PostAction(Return),
-		ManagePurchasing, ReceiveGoods, ManageOrders, PickOrders, PackOrders, ManageTransfers},
-	Picker: {ReadStock, PostAction(Move), PostAction(Count), PickOrders},
-	Packer: {ReadStock, PostAction(Ship), PackOrders},
+		ManagePurchasing, ReceiveGoods, ManageOrders, PickOrders, PackOrders, ManageTransfers, UseFloor},
+	Picker: {ReadStock, PostAction(Move), PostAction(Count), PickOrders, UseFloor},
+	Packer: {ReadStock, PostAction(Ship), PackOrders, UseFloor},
 	Viewer: {ReadStock},
 }
 
@@ -133,6 +136,8 @@ func describeAction(a Action) string {
 		return "override a failed weight check"
 	case ManageTransfers:
 		return "ship or receive transfers and returns"
+	case UseFloor:
+		return "use the floor screens"
 	}
 	return "post " + string(a[len("post_"):]) + " movements"
 }

@@ -46,7 +46,7 @@ type NavItem struct {
 var Nav = []NavItem{
 	{Href: "/", Label: "Stock", Need: app.ReadStock},
 	{Href: "/catalog", Label: "Catalog", Need: app.ReadStock},
-	{Href: "/floor", Label: "Floor", Need: app.PostAction(app.Move)},
+	{Href: "/floor", Label: "Floor", Need: app.UseFloor},
 	{Href: "/places", Label: "Places", Need: app.ReadStock},
 	{Href: "/lots", Label: "Lots", Need: app.ReadStock},
 	{Href: "/purchasing", Label: "Purchasing", Need: app.ReadStock},

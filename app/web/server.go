@@ -39,6 +39,8 @@ type Services struct {
 	// Scans says what a scan names (POST /api/v1/scans/parse, the floor
 	// screens); nil falls back to Edit when it resolves scans.
 	Scans app.ScanResolver
+	// Packing packs and ships orders (boxes, weight checks, shipments).
+	Packing app.PackingService
 	// Orders keeps customers and sales orders and reserves their stock.
 	Orders app.OrderService
 	// Putaway suggests bins for received stock and confirms putaways.
@@ -105,6 +107,7 @@ func newHandler(s Services, u *ui, log *slog.Logger) http.Handler {
 		srv.receivingAPIRoutes(r)
 		srv.purchasingAPIRoutes(r)
 		srv.scanAPIRoutes(r)
+		srv.packingAPIRoutes(r)
 		srv.ordersAPIRoutes(r)
 		srv.putawayAPIRoutes(r)
 		srv.pickingAPIRoutes(r)

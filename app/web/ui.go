@@ -145,6 +145,7 @@ func (s *server) uiRoutes(r chi.Router) {
 		s.purchasingUIRoutes(r)
 		s.labelsUIRoutes(r)
 		s.putawayUIRoutes(r)
+		s.packUIRoutes(r)
 		s.pickingUIRoutes(r)
 		s.transfersUIRoutes(r)
 		read.Get("/import", s.html(s.importPage))

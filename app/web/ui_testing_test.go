@@ -57,7 +57,7 @@ func newUIEnvWith(t testing.TB, secure bool, services func(*web.Services), with 
 	for _, f := range with {
 		f(&cfg, db)
 	}
-	svc := web.Services{Ledger: db, Catalog: db, Auth: db, Accounts: db, Sessions: db, Browse: db, Search: db, Places: db, Lots: db, Edit: db, Import: db, Purchasing: db, Scans: db, Orders: db, Receiving: db, Putaway: db, Picking: db,
+	svc := web.Services{Ledger: db, Catalog: db, Auth: db, Accounts: db, Sessions: db, Browse: db, Search: db, Places: db, Lots: db, Edit: db, Import: db, Purchasing: db, Scans: db, Orders: db, Receiving: db, Putaway: db, Picking: db, Packing: db,
 		Transfers: db, Returns: db}
 	if services != nil {
 		services(&svc)

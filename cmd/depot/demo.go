@@ -157,6 +157,9 @@ func seedDemo(ctx context.Context, db *sqlite.DB, w io.Writer) error {
 	if err := seedPurchasingDemo(ctx, db, time.Now()); err != nil {
 		return err
 	}
+	if err := demoPacking(ctx, db); err != nil {
+		return err
+	}
 	if err := demoOrders(ctx, db); err != nil {
 		return err
 	}

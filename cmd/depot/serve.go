@@ -77,7 +77,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		return fail(e, "serve", err)
 	}
 	srv := newServer(web.NewAppHandler(web.Services{Ledger: db, Catalog: db, Auth: db,
-		Accounts: db, Sessions: db, Browse: db, Search: db, Places: db, Lots: db, Edit: db, Import: db, Purchasing: db, Scans: db, Orders: db, Receiving: db, Putaway: db, Picking: db, Replication: replicationService(sup), Transfers: db, Returns: db}, ui, log), log)
+		Accounts: db, Sessions: db, Browse: db, Search: db, Places: db, Lots: db, Edit: db, Import: db, Purchasing: db, Scans: db, Orders: db, Receiving: db, Putaway: db, Picking: db, Packing: db, Replication: replicationService(sup), Transfers: db, Returns: db}, ui, log), log)
 	srv.RegisterOnShutdown(ui.Events.Close)
 	srv.RegisterOnShutdown(func() { stations.Close() }) // ends the device pages' streams
 	servers := []*http.Server{srv}

@@ -140,6 +140,7 @@ type Shipment struct {
 	From     []string // sender address lines
 	To       []string // recipient address lines
 	Order    string   // order or shipment number, printed and as Code 128
+	Tracking string   // the carrier's tracking number, printed and as Code 128 when set
 	SSCC     string   // 18-digit SSCC with check digit: a GS1-128 (00) at the bottom, optional
 	WeightMg int64    // package weight, printed when > 0
 	Carrier  string   // printed when set
@@ -148,7 +149,8 @@ type Shipment struct {
 
 // ShippingLabel lays out a standard 4×6 in shipping label: sender, recipient
 // in large type, carrier and weight, the order number as Code 128, a QR code
-// of the tracking URL and the SSCC as GS1-128.
+// of the tracking URL, the tracking number as Code 128 and the SSCC as
+// GS1-128.
 func ShippingLabel(s Shipment, dpi int) (*Label, error) {
 	l, err := New(101.6, 152.4, dpi)
 	if err != nil {
@@ -196,8 +198,15 @@ func ShippingLabel(s Shipment, dpi int) (*Label, error) {
 	if s.TrackURL != "" {
 		l.Add(&QR{X: d(70), Y: y - d(2), Module: d(0.5), Data: s.TrackURL})
 	}
+	ssccY := d(112)
+	if s.Tracking != "" {
+		y = d(97)
+		l.Add(&Text{X: d(5), Y: y, Height: d(3.5), Text: "TRACKING " + s.Tracking})
+		l.Add(&Code128{X: d(5), Y: y + d(4.5), Height: d(12), Module: d(0.25), Data: s.Tracking})
+		ssccY = d(119)
+	}
 	if s.SSCC != "" {
-		y = d(112)
+		y = ssccY
 		l.Add(&Box{X: d(2), Y: y, Width: l.Width - d(4), Height: line, Thickness: line})
 		l.Add(&Text{X: d(5), Y: y + d(2), Height: d(3), Text: "SSCC"},
 			&GS1128{X: d(8), Y: y + d(6), Height: d(22), Module: d(0.375), Elements: []gs1.Element{{AI: "00", Value: s.SSCC}}, HRI: true})

@@ -169,7 +169,13 @@ func TestZPLRenderedLabels(t *testing.T) {
 			t.Fatal(err)
 		}
 		ship, err := ShippingLabel(Shipment{From: []string{"depot GmbH", "Hafenstr. 1", "20457 Hamburg"}, To: []string{"Ana Silva", "Rua Augusta 100", "1100-053 Lisboa"},
-			Order: "SO-10042", SSCC: "106141412345678908", WeightMg: 2_450_000, Carrier: "DHL", TrackURL: "https://depot.local/t/SO-10042"}, dpi)
+			Order: "SO-10042", SSCC: "106141412345678908", WeightMg: 2_450_000, Carrier: "DHL", TrackURL: "https://depot.local/t/SO-10042",
+			Tracking: "DPT00000004271"}, dpi)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slip, err := PackingSlip(Slip{Order: "SO-10042", Tracking: "DPT00000004271", To: []string{"Ana Silva", "Rua Augusta 100"},
+			Lines: []SlipLine{{SKU: "MUG-BLU", Name: "Ceramic mug", Qty: 3}}}, dpi)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -177,7 +183,7 @@ func TestZPLRenderedLabels(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		labels = append(labels, item, ship, test)
+		labels = append(labels, item, ship, slip, test)
 	}
 	imgs, ms := renderZPL(t, labels...)
 	for li, l := range labels {
