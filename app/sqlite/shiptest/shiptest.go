@@ -1,8 +1,10 @@
-// Package shiptest writes shipped sales orders for the tests of returns
-// while the orders, picking and packing branches are not merged: the rows
-// follow the schema's comments (an order with its lines shipped, an
-// allocation shipped, a shipment shipped with its ship movement), and the
-// ship movement is posted through the real ledger. Tests only.
+// Package shiptest writes shipped sales orders for the tests of returns in
+// one call, without the release, pick and pack steps: the rows follow the
+// schema's comments and what packing writes (an order with its lines
+// shipped, an allocation shipped, a shipment shipped with its ship
+// movement), and the ship movement is posted through the real ledger. It
+// was the stand-in while packing was not merged; app/sqlite's
+// TestReturnAfterRealShipment runs the real path. Tests only.
 package shiptest
 
 import (
