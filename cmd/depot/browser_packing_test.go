@@ -243,7 +243,9 @@ func TestBrowserPacking(t *testing.T) {
 		for sku, q := range lines {
 			ls = append(ls, fmt.Sprintf(`{"sku":%q,"qty":%d}`, sku, q))
 		}
-		s.api(t, token, "POST", "/api/v1/orders", fmt.Sprintf(`{"number":%q,"customer":"CORNER","lines":[%s]}`, number, strings.Join(ls, ",")), 201)
+		// The demo has a second site (the shop of demo_returns.go): the
+		// order names the warehouse it ships from.
+		s.api(t, token, "POST", "/api/v1/orders", fmt.Sprintf(`{"number":%q,"customer":"CORNER","site":"WH1","lines":[%s]}`, number, strings.Join(ls, ",")), 201)
 		step(t, ctx, "order page", chromedp.Navigate(s.base+"/orders/"+number), chromedp.WaitVisible(chromedp.CSS("#release-order")))
 		press(t, ctx, "#release-order")
 		waitJS(t, ctx, `!document.querySelector("#release-order")`, "the release")
