@@ -97,12 +97,14 @@ while :; do sleep 0.05; done
 }
 
 func TestSupervisorKillsAChildThatIgnoresStop(t *testing.T) {
+	// The child reports only once its trap is set: a SIGTERM sent before
+	// that would end it and the test would see no timeout.
 	s := newTestSupervisor(t, script(t, `trap '' TERM
-echo '{}'
+echo '{"local_txid":7}'
 while :; do sleep 0.05; done
 `))
 	s.Start()
-	waitFor(t, "the child", func() bool { return s.ReplicationStatus().Running })
+	waitFor(t, "the child's trap", func() bool { st := s.ReplicationStatus(); return st.Running && st.LocalTXID == 7 })
 	if err := s.Stop(); err == nil || !strings.Contains(err.Error(), "no final sync within 2s") {
 		t.Errorf("Stop = %v, want a kill after the timeout", err)
 	}
