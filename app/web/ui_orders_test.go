@@ -101,7 +101,7 @@ func TestReleaseOpenOrdersButton(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	b.get("/orders").has(t, 200, "Release all 3 open orders")
+	b.get("/orders").has(t, 200, "Release all 3 open orders", `id="picking-link"`)
 	r := b.post("/orders", "/orders/release-open", url.Values{})
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("release open: %d %s", r.Status, r.Body)
