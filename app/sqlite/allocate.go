@@ -200,7 +200,9 @@ func (a *allocator) allocateBackorders(number string) (*app.Release, error) {
 // cancelOrder cancels an order not yet packed: its open and picked
 // allocations are cancelled and their reservations released (picked stock
 // stays where it was picked to, available again), its open pick tasks are
-// cancelled and its lines keep nothing allocated or backordered.
+// cancelled, a shipment its packing station left open (weighings of a
+// parcel that never shipped) is cancelled, and its lines keep nothing
+// allocated or backordered.
 func (tx *Tx) cancelOrder(number string) error {
 	h, err := tx.orderHead(number)
 	if err != nil {
@@ -239,6 +241,7 @@ func (tx *Tx) cancelOrder(number string) error {
 	}
 	for _, q := range []string{
 		`UPDATE pick_tasks SET status = 'cancelled' WHERE order_id = ? AND status = 'open'`,
+		`UPDATE shipments SET status = 'cancelled' WHERE order_id = ? AND status = 'open'`,
 		`UPDATE sales_order_lines SET allocated_qty = 0, backordered_qty = 0 WHERE order_id = ?`,
 		`UPDATE sales_orders SET status = 'cancelled' WHERE id = ?`,
 	} {

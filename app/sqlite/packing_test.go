@@ -517,3 +517,26 @@ func TestShipRace(t *testing.T) {
 		t.Errorf("PACK after the race: on hand %d reserved %d", on, res)
 	}
 }
+
+// TestCancelClosesAStationShipment: a parcel weighed at a station and then
+// abandoned leaves an open shipment; cancelling the order cancels it, so
+// nothing shows the order as on its way out.
+func TestCancelClosesAStationShipment(t *testing.T) {
+	ctx := context.Background()
+	db, packer, _ := packingTestDB(t)
+	packingTestOrder(t, db, "SO-9", true, packingTestLine{"SKU-B", 2})
+	if _, err := db.PackItem(ctx, app.PackScan{Order: "SO-9", SKU: "SKU-B", Qty: 2}); err != nil {
+		t.Fatal(err)
+	}
+	v, err := db.VerifyPackage(ctx, app.VerifyPackage{Order: "SO-9", Box: "BOX-M", WeightMg: 450_000, Stable: true, Record: true, UserID: packer.ID})
+	if err != nil || v.Pass {
+		t.Fatalf("verify: %+v %v", v, err)
+	}
+	if _, err := db.CancelOrder(ctx, "SO-9"); err != nil {
+		t.Fatal(err)
+	}
+	ss, err := db.Shipments(ctx, "SO-9")
+	if err != nil || len(ss) != 1 || ss[0].Status != "cancelled" {
+		t.Fatalf("shipments of the cancelled order: %+v %v", ss, err)
+	}
+}
