@@ -2,7 +2,6 @@ package main
 
 import (
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -22,12 +21,7 @@ func TestBrowserReceiptLabels(t *testing.T) {
 	fill(t, ctx, "setup", map[string]string{"f-code": s.setupCode, "f-username": "olga", "f-password": "owner password",
 		"f-confirm": "owner password"}, "form button[type=submit]")
 	waitText(t, ctx, ".flash", "Welcome, olga")
-	out, errOut, code := runDepot(t, "", "token", "create", "--db", path, "--username", "olga", "--name", "labels-test")
-	if code != 0 {
-		t.Fatalf("token create: %s %s", out, errOut)
-	}
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	token := lines[len(lines)-1]
+	token := ownerToken(t, path, "labels-test")
 	s.api(t, token, "POST", "/api/v1/products", `{"name":"Bolt M5","variants":[{"sku":"B-M5","gtin":"09506000134352","track_lots":true}]}`, 201)
 
 	step(t, ctx, "label page", chromedp.Navigate(s.base+"/labels/receipt?sku=B-M5&lot=LOT42&expires=2026-12-31&qty=30&per=12"))

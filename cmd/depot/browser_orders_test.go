@@ -2,7 +2,6 @@ package main
 
 import (
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -21,12 +20,7 @@ func TestBrowserOrders(t *testing.T) {
 	fill(t, ctx, "setup", map[string]string{"f-code": s.setupCode, "f-username": "olga", "f-password": "owner password",
 		"f-confirm": "owner password"}, "form button[type=submit]")
 	waitText(t, ctx, ".flash", "Welcome, olga")
-	out, errOut, code := runDepot(t, "", "token", "create", "--db", path, "--username", "olga", "--name", "orders-test")
-	if code != 0 {
-		t.Fatalf("token create: %s %s", out, errOut)
-	}
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	token := lines[len(lines)-1]
+	token := ownerToken(t, path, "orders-test")
 	s.api(t, token, "POST", "/api/v1/locations", `{"code":"WH","kind":"site"}`, 201)
 	s.api(t, token, "POST", "/api/v1/locations", `{"code":"A-01","kind":"bin","parent":"WH","walk_seq":1}`, 201)
 	s.api(t, token, "POST", "/api/v1/locations", `{"code":"A-02","kind":"bin","parent":"WH","walk_seq":2}`, 201)

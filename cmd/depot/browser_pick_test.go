@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -25,12 +24,7 @@ func TestBrowserPick(t *testing.T) {
 		"f-confirm": "owner password"}, "form button[type=submit]")
 	waitText(t, ctx, ".flash", "Welcome, olga")
 
-	out, errOut, code := runDepot(t, "", "token", "create", "--db", path, "--username", "olga", "--name", "browser-pick")
-	if code != 0 {
-		t.Fatalf("token create: %s %s", out, errOut)
-	}
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	token := lines[len(lines)-1]
+	token := ownerToken(t, path, "browser-pick")
 	for _, l := range []string{
 		`{"code":"WH","kind":"site"}`, `{"code":"PACK","kind":"staging","parent":"WH"}`,
 		`{"code":"A1","kind":"aisle","parent":"WH"}`, `{"code":"A2","kind":"aisle","parent":"WH"}`,

@@ -2,7 +2,6 @@ package main
 
 import (
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -25,12 +24,7 @@ func TestBrowserPlacesAndLots(t *testing.T) {
 		"f-confirm": "owner password"}, "form button[type=submit]")
 	waitText(t, ctx, ".flash", "Welcome, olga")
 
-	out, errOut, code := runDepot(t, "", "token", "create", "--db", path, "--username", "olga", "--name", "browser-places")
-	if code != 0 {
-		t.Fatalf("token create: %s %s", out, errOut)
-	}
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	token := lines[len(lines)-1]
+	token := ownerToken(t, path, "browser-places")
 	for _, l := range []string{
 		`{"code":"WH","name":"Main warehouse","kind":"site"}`,
 		`{"code":"C","name":"Cold room","kind":"zone","parent":"WH","attributes":{"temperature":"chilled"}}`,

@@ -54,12 +54,7 @@ func TestBrowserReceiving(t *testing.T) {
 	fill(t, ctx, "setup", map[string]string{"f-code": s.setupCode, "f-username": "olga", "f-password": "owner password",
 		"f-confirm": "owner password"}, "form button[type=submit]")
 	waitText(t, ctx, ".flash", "Welcome, olga")
-	out, errOut, code := runDepot(t, "", "token", "create", "--db", path, "--username", "olga", "--name", "receiving-test")
-	if code != 0 {
-		t.Fatalf("token create: %s %s", out, errOut)
-	}
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	token := lines[len(lines)-1]
+	token := ownerToken(t, path, "receiving-test")
 	for _, l := range []string{`{"code":"WH","kind":"site"}`, `{"code":"DOCK-1","kind":"dock","parent":"WH"}`,
 		`{"code":"QUAR","name":"Quarantine","kind":"zone","parent":"WH","attributes":{"quarantine":true}}`,
 		`{"code":"B-01","kind":"bin","parent":"WH","walk_seq":10}`, `{"code":"B-02","kind":"bin","parent":"WH","walk_seq":20}`} {

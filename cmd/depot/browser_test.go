@@ -204,6 +204,18 @@ func shot(t *testing.T, ctx context.Context, name string, width int64) {
 	}
 }
 
+// ownerToken makes an API token for the owner olga with depot's own
+// command, as an operator would, and returns it.
+func ownerToken(t *testing.T, path, name string) string {
+	t.Helper()
+	out, errOut, code := runDepot(t, "", "token", "create", "--db", path, "--username", "olga", "--name", name)
+	if code != 0 {
+		t.Fatalf("token create: %s %s", out, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	return lines[len(lines)-1]
+}
+
 // press clicks the element inside the page, in one script, once it exists.
 // Use it where live events re-render the element: chromedp's Click finds a
 // node first and clicks it later, and a swap between the two fails with
@@ -277,12 +289,7 @@ func TestBrowser(t *testing.T) {
 	waitText(t, ctx, ".flash", "Welcome, olga")
 
 	// A token for the API, made by the CLI beside the running server.
-	out, errOut, code := runDepot(t, "", "token", "create", "--db", path, "--username", "olga", "--name", "browser-test")
-	if code != 0 {
-		t.Fatalf("token create: %s %s", out, errOut)
-	}
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	token := lines[len(lines)-1]
+	token := ownerToken(t, path, "browser-test")
 	s.api(t, token, "POST", "/api/v1/locations", `{"code":"WH","kind":"site"}`, 201)
 	s.api(t, token, "POST", "/api/v1/locations", `{"code":"A-01","kind":"bin","parent":"WH"}`, 201)
 	s.api(t, token, "POST", "/api/v1/products", `{"name":"Ceramic mug","category":"Kitchen","variants":[
